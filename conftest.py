@@ -1,0 +1,121 @@
+"""Fixtures shared by every test: a small organization, signed-in API clients, real SMTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from staffdesk.catalog.models import FormField, Service
+from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.directory.services import api_token_create
+from tests.factories import DepartmentFactory, FormFieldFactory, PersonFactory, ServiceFactory
+
+
+@dataclass
+class Org:
+    """A small organization: Finance and Water employees, the IT and HR teams, an admin."""
+
+    it: Department
+    hr: Department
+    fin: Department
+    water: Department
+    requester: Person
+    colleague: Person
+    unrelated: Person
+    it_point: Person
+    it_backup: Person
+    it_agent: Person
+    it_lead: Person
+    hr_agent: Person
+    admin: Person
+    laptop: Service
+    leave: Service
+
+
+def _member(person: Person, department: Department, role: str = Membership.Role.MEMBER) -> Person:
+    Membership.objects.create(person=person, department=department, role=role)
+    return person
+
+
+@pytest.fixture
+def org(db) -> Org:
+    it = DepartmentFactory(code="IT", name="Information Technology")
+    hr = DepartmentFactory(code="HR", name="Human Resources")
+    fin = DepartmentFactory(code="FIN", name="Finance")
+    water = DepartmentFactory(code="WATER", name="Water Department")
+    people = {
+        "requester": PersonFactory(username="rita", first_name="Rita", last_name="Requester", department=fin),
+        "colleague": PersonFactory(username="colin", first_name="Colin", last_name="Colleague", department=fin),
+        "unrelated": PersonFactory(username="una", first_name="Una", last_name="Unrelated", department=water),
+        "it_point": _member(PersonFactory(username="pete", first_name="Pete", last_name="Point", department=it), it),
+        "it_backup": _member(PersonFactory(username="bea", first_name="Bea", last_name="Backup", department=it), it),
+        "it_agent": _member(PersonFactory(username="alex", first_name="Alex", last_name="Agent", department=it), it),
+        "it_lead": _member(PersonFactory(username="lee", first_name="Lee", last_name="Lead", department=it), it, Membership.Role.LEAD),
+        "hr_agent": _member(PersonFactory(username="hana", first_name="Hana", last_name="HR", department=hr), hr),
+        "admin": PersonFactory(username="ada", first_name="Ada", last_name="Admin", department=fin, is_superuser=True, is_staff=True),
+    }
+    it.lead = people["it_lead"]
+    it.save()
+    laptop = ServiceFactory(
+        department=it, code="it-laptop", name="New laptop", keywords="laptop, computer, notebook",
+        description="A laptop for a new or existing employee.", group="Hardware",
+        point_person=people["it_point"], backup=people["it_backup"],
+    )
+    FormFieldFactory(service=laptop, code="model", label="Model", datatype=FormField.Datatype.SINGLEVALUELIST,
+                     required=True, order=1, values=[{"key": "standard", "name": "Standard 14\""},
+                                                      {"key": "power", "name": "Power 16\""}])
+    FormFieldFactory(service=laptop, code="quantity", label="Quantity", datatype=FormField.Datatype.NUMBER,
+                     required=True, order=2)
+    FormFieldFactory(service=laptop, code="needed_by", label="Needed by", datatype=FormField.Datatype.DATETIME,
+                     required=False, order=3)
+    leave = ServiceFactory(
+        department=hr, code="hr-leave", name="Leave of absence", confidential=True,
+        point_person=people["hr_agent"],
+    )
+    FormFieldFactory(service=leave, code="reason", label="Reason", datatype=FormField.Datatype.TEXT, required=True)
+    return Org(it=it, hr=hr, fin=fin, water=water, laptop=laptop, leave=leave, **people)
+
+
+LAPTOP_ANSWERS = {"model": "standard", "quantity": 1}
+
+
+class Api:
+    """An HTTP client for /api/v1 signed in with a personal token."""
+
+    def __init__(self, base_url: str, person: Person | None):
+        headers = {}
+        if person is not None:
+            _, secret = api_token_create(person=person, name="tests")
+            headers["Authorization"] = f"Bearer {secret}"
+        self.client = httpx.Client(base_url=f"{base_url}/api/v1", headers=headers, timeout=30)
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+@pytest.fixture
+def api(live_server, transactional_db):
+    """`api(person)` gives a real-HTTP client of the live server authenticated as that person."""
+    clients: list[Api] = []
+
+    def make(person: Person | None) -> Api:
+        client = Api(live_server.url, person)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.client.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }

@@ -1,0 +1,21 @@
+"""REST endpoints of the catalog."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from staffdesk.catalog import selectors
+from staffdesk.catalog.schemas import ServiceDetailOut, ServiceOut
+
+router = Router(tags=["catalog"])
+
+
+@router.get("/services", response=list[ServiceOut], summary="Services, optionally searched")
+def service_list(request: HttpRequest, q: Query[str] = "", department: Query[str] = ""):
+    return selectors.service_list(user=request.user, query=q, department_code=department)
+
+
+@router.get("/services/{code}", response=ServiceDetailOut, summary="A service and its request form")
+def service_detail(request: HttpRequest, code: str):
+    return selectors.access_service(user=request.user, code=code)

@@ -1,0 +1,111 @@
+"""The service catalog: what each department offers and the form to ask for it."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from staffdesk.core.models import TimeStampedModel
+from staffdesk.directory.models import Department, Membership, Person
+
+service_code_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{1,59}$", "lowercase letters, digits and hyphens (2 to 60)."
+)
+field_code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,39}$", "lowercase letters, digits and underscores, starting with a letter."
+)
+
+
+class ServiceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ServiceQuerySet:
+        """Active services to everyone (confidential ones too, so they can be filed);
+        inactive ones only to the providing team and organization admins."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        if user.is_superuser:
+            return self
+        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
+        return self.filter(Q(is_active=True) | Q(department_id__in=teams))
+
+
+class Service(TimeStampedModel):
+    """Something a department does for other employees, with its point person and backup."""
+
+    class Fulfilment(models.TextChoices):
+        REQUEST = "request", "Request"
+        INFORMATION = "information", "Information only"
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="services")
+    code = models.CharField(max_length=60, unique=True, validators=[service_code_validator])
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    keywords = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated words people search for."
+    )
+    group = models.CharField(max_length=80, blank=True)
+    point_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="services_as_point"
+    )
+    backup = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="services_as_backup"
+    )
+    confidential = models.BooleanField(
+        default=False, help_text="Cases are visible only to the providing team and the requester."
+    )
+    fulfilment = models.CharField(
+        max_length=20, choices=Fulfilment.choices, default=Fulfilment.REQUEST
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department__name", "group", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+class FormField(models.Model):
+    """One typed question of a service's request form (Open311 attribute datatypes)."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", "Short text"
+        NUMBER = "number", "Number"
+        DATETIME = "datetime", "Date and time"
+        TEXT = "text", "Long text"
+        SINGLEVALUELIST = "singlevaluelist", "Choose one"
+        MULTIVALUELIST = "multivaluelist", "Choose any"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fields")
+    code = models.CharField(max_length=40, validators=[field_code_validator])
+    label = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    datatype = models.CharField(max_length=20, choices=Datatype.choices)
+    required = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+    values = models.JSONField(
+        default=list, blank=True, help_text='For lists: [{"key": "...", "name": "..."}, ...]'
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="form_field_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.code}.{self.code}"
+
+    @property
+    def is_list(self) -> bool:
+        return self.datatype in (self.Datatype.SINGLEVALUELIST, self.Datatype.MULTIVALUELIST)
+
+    @property
+    def allowed_keys(self) -> list[str]:
+        return [str(value["key"]) for value in self.values]

@@ -1,0 +1,182 @@
+"""Django settings, read from the environment (see README "Configuration")."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+env = environ.Env()
+
+VAR_DIR = Path(env("STAFFDESK_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept under var/."""
+    configured = env("SECRET_KEY", default="")
+    if configured:
+        return configured
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+STAFFDESK_BASE_URL = env("STAFFDESK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[f"{urlsplit(STAFFDESK_BASE_URL).scheme}://{urlsplit(STAFFDESK_BASE_URL).netloc}"],
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "staffdesk.core",
+    "staffdesk.directory",
+    "staffdesk.notifications",
+    "staffdesk.catalog",
+    "staffdesk.requests",
+    "staffdesk.config",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "staffdesk.config.urls"
+WSGI_APPLICATION = "staffdesk.config.wsgi.application"
+AUTH_USER_MODEL = "directory.Person"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'staffdesk.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file, not memory, so a live server's threads each get a real connection.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # WAL lets readers proceed during a write; IMMEDIATE takes the write lock at BEGIN so
+    # two writers queue on the busy timeout instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=20000;"
+        ),
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Time -----------------------------------------------------------------------------
+USE_TZ = True
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+
+# --- Static files and uploads ---------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Serve app static files straight from the apps, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media"))))},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+# Uploads larger than this are streamed to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Mail -----------------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp://user:password@mail.example.org:587 or smtp+tls://...; without it,
+# mails are written to the server's console, which is what a one-machine demo wants.
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="staffdesk <staffdesk@localhost>")
+STAFFDESK_MAIL_DOMAIN = env(
+    "STAFFDESK_MAIL_DOMAIN", default=urlsplit(STAFFDESK_BASE_URL).hostname or "localhost"
+)
+
+# --- Security -------------------------------------------------------------------------
+# STAFFDESK_HTTPS=1 behind TLS turns on secure cookies, HSTS and the HTTPS redirect.
+STAFFDESK_HTTPS = env.bool("STAFFDESK_HTTPS", default=False)
+SESSION_COOKIE_SECURE = STAFFDESK_HTTPS
+CSRF_COOKIE_SECURE = STAFFDESK_HTTPS
+SECURE_SSL_REDIRECT = STAFFDESK_HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if STAFFDESK_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = STAFFDESK_HTTPS
+SECURE_HSTS_PRELOAD = STAFFDESK_HTTPS
+if env.bool("STAFFDESK_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Worker ---------------------------------------------------------------------------
+STAFFDESK_WORKER_INTERVAL_SECONDS = env.float("STAFFDESK_WORKER_INTERVAL_SECONDS", default=2.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

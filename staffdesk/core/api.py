@@ -1,0 +1,78 @@
+"""What every API adapter shares: the error body and the mapping of errors to HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from staffdesk.core.errors import DomainError
+
+
+class ErrorOut(Schema):
+    """The body of every error: a sentence for people and per-field messages for programs."""
+
+    message: str
+    errors: dict[str, list[str]] = {}
+
+
+FRIENDLY = {
+    "extra_forbidden": "this field cannot be set here",
+    "missing": "this field is required",
+}
+
+
+def _field_path(location: Any) -> str:
+    parts = [str(part) for part in location]
+    # Drop the transport part of the location ("body", "query") and the parameter name Ninja
+    # wraps a body schema in, so callers see the field they sent.
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "file", "cookie"}:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in {"payload", "data"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        message = FRIENDLY.get(error.get("type", ""), error.get("msg", "invalid"))
+        errors.setdefault(_field_path(error.get("loc", ())), []).append(message)
+    return errors
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def respond(request: HttpRequest, status: int, message: str, errors=None) -> HttpResponse:
+        return api.create_response(
+            request, {"message": message, "errors": errors or {}}, status=status
+        )
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return respond(request, exc.status_code, exc.message, exc.errors)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = validation_errors(exc)
+        fields = ", ".join(f"{field} ({msgs[0]})" for field, msgs in errors.items())
+        return respond(request, 422, f"Invalid input: {fields}.", errors)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = respond(
+            request,
+            401,
+            "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="staffdesk"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        message = str(exc)
+        if message.startswith("Cannot parse request body"):
+            message = "The request body is not valid JSON."
+        return respond(request, exc.status_code, message)

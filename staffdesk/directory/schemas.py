@@ -1,0 +1,68 @@
+"""API shapes of the directory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class PersonRef(Schema):
+    """A person as other resources mention them."""
+
+    id: int
+    name: str = Field(validation_alias="display_name")
+    email: str
+    title: str
+
+
+class PersonOut(PersonRef):
+    username: str
+    employee_id: str | None
+    department: str | None = Field(None, validation_alias="department.code")
+    manager_id: int | None
+    start_date: date | None
+    away_until: date | None
+    delegate_id: int | None
+    is_active: bool
+
+
+class MembershipOut(Schema):
+    department: str = Field(validation_alias="department.code")
+    role: str
+
+
+class MeOut(PersonOut):
+    is_org_admin: bool = Field(validation_alias="is_superuser")
+    teams: list[MembershipOut]
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+    parent: str | None = Field(None, validation_alias="parent.code")
+    lead: PersonRef | None
+
+
+class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The secret. It is shown this once and cannot be retrieved.")
+
+
+class AwayIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    away_until: date | None
+    delegate_id: int | None = None

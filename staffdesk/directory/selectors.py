@@ -1,0 +1,81 @@
+"""Reads of the directory, always through each model's `visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from staffdesk.core.errors import NotFound
+from staffdesk.directory.models import ApiToken, Department, Membership, Person
+
+_TEAM_CACHE = "_staffdesk_team_roles"
+
+
+def team_roles(user) -> dict[int, str]:
+    """{department id: role} of the service teams the user belongs to, fetched once per user object."""
+    if not (user and user.is_authenticated):
+        return {}
+    cached = getattr(user, _TEAM_CACHE, None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(person_id=user.pk).values_list("department_id", "role")
+        )
+        setattr(user, _TEAM_CACHE, cached)
+    return cached
+
+
+def team_department_ids(user) -> set[int]:
+    return set(team_roles(user))
+
+
+def is_agent_of(user, department_id: int) -> bool:
+    return department_id in team_roles(user)
+
+
+def is_lead_of(user, department_id: int) -> bool:
+    return team_roles(user).get(department_id) == Membership.Role.LEAD
+
+
+def is_lead(user) -> bool:
+    return Membership.Role.LEAD in team_roles(user).values()
+
+
+def is_org_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_superuser)
+
+
+def department_list(*, user) -> QuerySet[Department]:
+    return Department.objects.visible_to(user).select_related("lead", "parent")
+
+
+def access_department(*, user, code: str) -> Department:
+    department = department_list(user=user).filter(code=code.upper()).first()
+    if department is None:
+        raise NotFound(f"No department with code {code!r}.")
+    return department
+
+
+def person_list(*, user, query: str = "", department_code: str = "") -> QuerySet[Person]:
+    people = Person.objects.visible_to(user).select_related("department")
+    for word in query.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+            | Q(title__icontains=word)
+            | Q(employee_id__iexact=word)
+        )
+    if department_code:
+        people = people.filter(department__code=department_code.upper())
+    return people
+
+
+def access_person(*, user, person_id: int) -> Person:
+    person = person_list(user=user).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"No person with id {person_id}.")
+    return person
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.visible_to(user).active()

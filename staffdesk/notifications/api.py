@@ -1,0 +1,35 @@
+"""REST endpoints of my in-app notifications."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from staffdesk.notifications import selectors, services
+from staffdesk.notifications.schemas import NotificationOut
+
+router = Router(tags=["notifications"])
+
+
+@router.get(
+    "/me/notifications",
+    response=list[NotificationOut],
+    summary="My latest notifications (at most 100)",
+)
+def notification_list(request: HttpRequest, unread: Query[bool] = False):
+    return selectors.notification_list(user=request.user, unread_only=unread)[:100]
+
+
+@router.post(
+    "/me/notifications/{notification_id}/read",
+    response=NotificationOut,
+    summary="Mark one notification read",
+)
+def notification_read(request: HttpRequest, notification_id: int):
+    return services.notification_mark_read(user=request.user, notification_id=notification_id)
+
+
+@router.post("/me/notifications/read", response={204: None}, summary="Mark all read")
+def notification_read_all(request: HttpRequest):
+    services.notification_mark_all_read(user=request.user)
+    return Status(204, None)

@@ -1,0 +1,63 @@
+"""The outbox: one row per notification, written in the transaction of the change that caused it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from staffdesk.core import clock
+from staffdesk.directory.models import Person
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """A person sees only the notifications addressed to them."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        return self.filter(recipient_id=user.pk)
+
+
+class Notification(models.Model):
+    """A message for one person: shown in-app at once and delivered by email by the worker."""
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not emailed"
+
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True, help_text="Path of the page it is about.")
+    thread_key = models.CharField(
+        max_length=120, blank=True, help_text="Mails with the same key thread together."
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    email_status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(default=clock.now)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
+    email_claim_token = models.CharField(max_length=32, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_last_error = models.TextField(blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["email_next_attempt_at"],
+                condition=models.Q(email_status="pending"),
+                name="notification_email_due",
+            ),
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}: {self.subject}"

@@ -1,0 +1,152 @@
+"""Every write to the outbox, and its delivery."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from staffdesk.core import clock
+from staffdesk.core.errors import NotFound
+from staffdesk.directory.models import Person
+from staffdesk.notifications import email
+from staffdesk.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_EMAIL_ATTEMPTS = 12
+CLAIM_SECONDS = 120
+Status = Notification.EmailStatus
+
+
+def notification_create(
+    *,
+    recipient: Person,
+    kind: str,
+    subject: str,
+    body: str,
+    url: str = "",
+    thread_key: str = "",
+    now: datetime | None = None,
+) -> Notification:
+    """Write a notification in the caller's transaction: it exists (and is mailed) only if that commits."""
+    moment = clock.resolve(now)
+    wants_email = bool(recipient.email) and recipient.is_active
+    return Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        subject=subject[:250],
+        body=body,
+        url=url,
+        thread_key=thread_key,
+        created_at=moment,
+        email_status=Status.PENDING if wants_email else Status.SKIPPED,
+        email_next_attempt_at=moment,
+    )
+
+
+def notification_mark_read(
+    *, user, notification_id: int, now: datetime | None = None
+) -> Notification:
+    notification = Notification.objects.visible_to(user).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(f"No notification with id {notification_id}.")
+    if notification.read_at is None:
+        notification.read_at = clock.resolve(now)
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user, now: datetime | None = None) -> int:
+    return (
+        Notification.objects.visible_to(user)
+        .filter(read_at__isnull=True)
+        .update(read_at=clock.resolve(now))
+    )
+
+
+def notification_skip_email_until(*, cutoff: datetime) -> int:
+    """Mark pending mails created before `cutoff` as not to be sent (used for generated history)."""
+    return Notification.objects.filter(email_status=Status.PENDING, created_at__lt=cutoff).update(
+        email_status=Status.SKIPPED
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min ... capped at one hour between attempts."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _claim(notification_id: int, *, moment: datetime, token: str) -> bool:
+    """Take one due row for this worker; a conditional UPDATE so only one worker can win it."""
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id,
+            email_status=Status.PENDING,
+            email_next_attempt_at__lte=moment,
+        )
+        .exclude(email_claimed_until__gt=moment)
+        .update(
+            email_claimed_until=moment + timedelta(seconds=CLAIM_SECONDS), email_claim_token=token
+        )
+    )
+    return claimed == 1
+
+
+def _record(notification: Notification, *, token: str, **fields) -> None:
+    Notification.objects.filter(pk=notification.pk, email_claim_token=token).update(
+        email_claimed_until=None, email_claim_token="", **fields
+    )
+
+
+def notification_deliver_due(*, now: datetime | None = None, batch_size: int = 50) -> int:
+    """Email the due notifications; returns how many were sent.
+
+    Each row is claimed (a lease, not a long transaction, so web writes never wait on SMTP),
+    sent, then marked sent. A failure schedules the next attempt with backoff; after
+    MAX_EMAIL_ATTEMPTS the row is marked failed and kept with its last error.
+    """
+    moment = clock.resolve(now)
+    token = secrets.token_hex(16)
+    due_ids = list(
+        Notification.objects.filter(email_status=Status.PENDING, email_next_attempt_at__lte=moment)
+        .exclude(email_claimed_until__gt=moment)
+        .order_by("email_next_attempt_at", "id")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    sent = 0
+    for notification_id in due_ids:
+        if not _claim(notification_id, moment=moment, token=token):
+            continue
+        notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+        attempts = notification.email_attempts + 1
+        try:
+            email.send(notification)
+        except Exception as exc:
+            failed = attempts >= MAX_EMAIL_ATTEMPTS
+            logger.warning(
+                "email for notification %s failed (attempt %s%s): %s",
+                notification_id,
+                attempts,
+                ", giving up" if failed else "",
+                exc.__class__.__name__,
+            )
+            _record(
+                notification,
+                token=token,
+                email_attempts=attempts,
+                email_status=Status.FAILED if failed else Status.PENDING,
+                email_next_attempt_at=moment + retry_delay(attempts),
+                email_last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+            )
+            continue
+        _record(
+            notification,
+            token=token,
+            email_attempts=attempts,
+            email_status=Status.SENT,
+            email_sent_at=clock.now(),
+            email_last_error="",
+        )
+        sent += 1
+    return sent

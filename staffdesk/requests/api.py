@@ -1,0 +1,215 @@
+"""REST endpoints of requests: thin adapters over the selectors and services."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from staffdesk.catalog.selectors import access_service
+from staffdesk.directory.selectors import access_person
+from staffdesk.requests import selectors, services
+from staffdesk.requests.downloads import attachment_response
+from staffdesk.requests.models import Channel
+from staffdesk.requests.schemas import (
+    AssignIn,
+    AttachmentOut,
+    EventOut,
+    MessageIn,
+    PriorityIn,
+    RequestCreateIn,
+    RequestDetailOut,
+    RequestPageOut,
+    TransitionIn,
+    WatcherIn,
+    WatcherOut,
+)
+
+router = Router(tags=["requests"])
+
+
+def _detail(request: HttpRequest, number: str):
+    """The request with what its detail shows this user: timeline, watchers, allowed moves."""
+    user = request.user
+    item = selectors.access_request(user=user, number=number)
+    item.timeline = list(selectors.request_timeline(user=user, request=item))
+    item.watcher_list = list(selectors.request_watchers(user=user, request=item))
+    item.allowed_transitions = list(services.allowed_transitions(user=user, request=item))
+    return item
+
+
+@router.post("/requests", response={201: RequestDetailOut}, summary="File a request")
+def request_create(request: HttpRequest, payload: RequestCreateIn):
+    """Send `Idempotency-Key` to make retries safe: the same key and body return the same request."""
+    service = access_service(user=request.user, code=payload.service)
+    on_behalf_of = (
+        access_person(user=request.user, person_id=payload.on_behalf_of_id)
+        if payload.on_behalf_of_id is not None
+        else None
+    )
+    created = services.request_submit(
+        requester=request.user,
+        service=service,
+        subject=payload.subject,
+        description=payload.description,
+        answers=payload.answers,
+        priority=payload.priority,
+        on_behalf_of=on_behalf_of,
+        channel=Channel.API,
+        idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+    )
+    return Status(201, _detail(request, created.number))
+
+
+@router.get("/requests", response=RequestPageOut, summary="Requests I may see, newest first")
+def request_list(
+    request: HttpRequest,
+    status: Query[str] = "",
+    service: Query[str] = "",
+    department: Query[str] = "",
+    assignee: Query[str] = "",
+    requester: Query[str] = "",
+    q: Query[str] = "",
+    cursor: Query[str] = "",
+    limit: Query[int] = 50,
+):
+    """`status` takes a comma-separated list; `assignee` a person id, `me` or `none`;
+    `requester` a person id or `me`; `q` searches subject, description and number."""
+    filters = selectors.RequestFilters(
+        status=tuple(s.strip() for s in status.split(",") if s.strip()),
+        service=service,
+        department=department,
+        assignee=assignee,
+        requester=requester,
+        text=q,
+    )
+    page = selectors.request_page(
+        user=request.user, filters=filters, cursor=cursor or None, limit=limit
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/requests/{number}", response=RequestDetailOut, summary="A request and its timeline")
+def request_detail(request: HttpRequest, number: str):
+    return _detail(request, number)
+
+
+@router.post("/requests/{number}/replies", response={201: EventOut}, summary="Reply publicly")
+def request_reply(request: HttpRequest, number: str, payload: MessageIn):
+    item = selectors.access_request(user=request.user, number=number)
+    event = services.request_reply(
+        request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
+    )
+    return Status(201, event)
+
+
+@router.post(
+    "/requests/{number}/notes",
+    response={201: EventOut},
+    summary="Add an internal note (providing team only)",
+)
+def request_note(request: HttpRequest, number: str, payload: MessageIn):
+    item = selectors.access_request(user=request.user, number=number)
+    event = services.request_add_note(
+        request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
+    )
+    return Status(201, event)
+
+
+@router.post(
+    "/requests/{number}/transition", response=RequestDetailOut, summary="Change the status"
+)
+def request_transition(request: HttpRequest, number: str, payload: TransitionIn):
+    item = selectors.access_request(user=request.user, number=number)
+    services.request_transition(
+        request=item, actor=request.user, to_status=payload.status, note=payload.note
+    )
+    return _detail(request, number)
+
+
+@router.post(
+    "/requests/{number}/assign",
+    response=RequestDetailOut,
+    summary="Assign within the providing department",
+)
+def request_assign(request: HttpRequest, number: str, payload: AssignIn):
+    item = selectors.access_request(user=request.user, number=number)
+    assignee = (
+        access_person(user=request.user, person_id=payload.assignee_id)
+        if payload.assignee_id is not None
+        else None
+    )
+    services.request_assign(request=item, actor=request.user, assignee=assignee)
+    return _detail(request, number)
+
+
+@router.post(
+    "/requests/{number}/priority", response=RequestDetailOut, summary="Change the priority"
+)
+def request_priority(request: HttpRequest, number: str, payload: PriorityIn):
+    item = selectors.access_request(user=request.user, number=number)
+    services.request_set_priority(request=item, actor=request.user, priority=payload.priority)
+    return _detail(request, number)
+
+
+@router.get(
+    "/requests/{number}/attachments", response=list[AttachmentOut], summary="Attachments I may see"
+)
+def attachment_list(request: HttpRequest, number: str):
+    item = selectors.access_request(user=request.user, number=number)
+    return selectors.request_attachments(user=request.user, request=item)
+
+
+@router.post(
+    "/requests/{number}/attachments",
+    response={201: AttachmentOut},
+    summary="Upload a file (multipart field `file`)",
+)
+def attachment_upload(
+    request: HttpRequest, number: str, file: File[UploadedFile], internal: Form[bool] = False
+):
+    item = selectors.access_request(user=request.user, number=number)
+    attachment = services.attachment_add(
+        request=item,
+        uploader=request.user,
+        upload=file,
+        filename=file.name or "attachment",
+        is_internal=internal,
+    )
+    return Status(201, attachment)
+
+
+@router.get(
+    "/requests/{number}/attachments/{attachment_id}",
+    summary="Download a file",
+    response={200: None},
+)
+def attachment_download(request: HttpRequest, number: str, attachment_id: int):
+    item = selectors.access_request(user=request.user, number=number)
+    attachment = selectors.access_attachment(
+        user=request.user, request=item, attachment_id=attachment_id
+    )
+    return attachment_response(attachment)
+
+
+@router.get("/requests/{number}/watchers", response=list[WatcherOut], summary="Who follows it")
+def watcher_list(request: HttpRequest, number: str):
+    item = selectors.access_request(user=request.user, number=number)
+    return selectors.request_watchers(user=request.user, request=item)
+
+
+@router.post("/requests/{number}/watchers", response={201: WatcherOut}, summary="Add a watcher")
+def watcher_add(request: HttpRequest, number: str, payload: WatcherIn):
+    item = selectors.access_request(user=request.user, number=number)
+    person = access_person(user=request.user, person_id=payload.person_id)
+    return Status(201, services.watcher_add(request=item, actor=request.user, person=person))
+
+
+@router.delete(
+    "/requests/{number}/watchers/{person_id}", response={204: None}, summary="Remove a watcher"
+)
+def watcher_remove(request: HttpRequest, number: str, person_id: int):
+    item = selectors.access_request(user=request.user, number=number)
+    person = access_person(user=request.user, person_id=person_id)
+    services.watcher_remove(request=item, actor=request.user, person=person)
+    return Status(204, None)

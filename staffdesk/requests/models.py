@@ -1,0 +1,258 @@
+"""Requests for service, their timeline, attachments and watchers."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from staffdesk.catalog.models import Service
+from staffdesk.core import clock
+from staffdesk.directory.models import Department, Membership, Person
+
+
+class Priority(models.IntegerChoices):
+    P1 = 1, "P1 critical"
+    P2 = 2, "P2 high"
+    P3 = 3, "P3 medium"
+    P4 = 4, "P4 low"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING_ON_REQUESTER = "waiting_on_requester", "Waiting on requester"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_STATUSES = (
+    Status.NEW,
+    Status.ACKNOWLEDGED,
+    Status.IN_PROGRESS,
+    Status.WAITING_ON_REQUESTER,
+)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    EMAIL = "email", "Email"
+    OPEN311 = "open311", "Open311"
+
+
+class RequestCounter(models.Model):
+    """The last number given to a request of a department; locked while the next one is taken."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, primary_key=True, related_name="request_counter"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.last_number}"
+
+
+class RequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RequestQuerySet:
+        """The one definition of who may see a request.
+
+        - requesters see what they filed or what was filed on their behalf;
+        - watchers see what they watch, except confidential cases;
+        - agents and leads see their department's requests (confidential ones included);
+        - organization admins see everything that is not confidential.
+        """
+        if not (user and user.is_authenticated):
+            return self.none()
+        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
+        watching = Watcher.objects.filter(request_id=OuterRef("pk"), person_id=user.pk)
+        rule = (
+            Q(requester_id=user.pk)
+            | Q(on_behalf_of_id=user.pk)
+            | Q(department_id__in=teams)
+            | (Q(confidential=False) & Exists(watching))
+        )
+        if user.is_superuser:
+            rule |= Q(confidential=False)
+        return self.filter(rule)
+
+
+class Request(models.Model):
+    """One employee's request for one service, from filing to closing."""
+
+    number = models.CharField(max_length=20, unique=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        help_text="The providing department.",
+    )
+    sequence = models.PositiveIntegerField()
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    confidential = models.BooleanField(default=False)
+    requester = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests_filed")
+    on_behalf_of = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="requests_for_me"
+    )
+    requester_department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests_made",
+        help_text="The requester's department when the request was filed.",
+    )
+    subject = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P3)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="requests_assigned"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "sequence"], name="request_number_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "status"], name="request_queue"),
+            models.Index(fields=["requester", "status"], name="request_requester"),
+            models.Index(fields=["assignee", "status"], name="request_assignee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Watcher(models.Model):
+    """A person who follows a request and is told about its public changes."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="watchers")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="watching")
+    added_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="watcher_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} watches {self.request_id}"
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EventQuerySet:
+        """Events of visible requests; internal ones only for the providing team."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
+        return self.filter(request__in=Request.objects.visible_to(user)).filter(
+            Q(is_internal=False) | Q(request__department_id__in=teams)
+        )
+
+
+class RequestEvent(models.Model):
+    """One entry of a request's append-only timeline."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        REPLY = "reply", "Public reply"
+        NOTE = "note", "Internal note"
+        STATUS = "status", "Status change"
+        ASSIGNMENT = "assignment", "Assignment"
+        ATTACHMENT = "attachment", "Attachment added"
+        PRIORITY = "priority", "Priority change"
+        WATCHER = "watcher", "Watcher added"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    is_internal = models.BooleanField(default=False)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AttachmentQuerySet:
+        """Attachments of visible requests; internal ones only for the providing team."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
+        return self.filter(request__in=Request.objects.visible_to(user)).filter(
+            Q(is_internal=False) | Q(request__department_id__in=teams)
+        )
+
+
+class Attachment(models.Model):
+    """A file on a request, stored under a generated name and only served through a permission check."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        RequestEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255, help_text="The name the uploader gave it.")
+    storage_name = models.CharField(max_length=100, unique=True)
+    content_type = models.CharField(max_length=100, help_text="Sniffed from the content.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class IdempotencyKey(models.Model):
+    """Remembers which request a client's Idempotency-Key created, and for which body."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.key}"

@@ -1,0 +1,111 @@
+"""API shapes of requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from staffdesk.directory.schemas import PersonRef
+
+
+class RequestCreateIn(Schema):
+    """What a caller may set when filing; status, assignee, department and number are not among it."""
+
+    model_config = ConfigDict(extra="forbid")
+    service: str = Field(description="The service code, e.g. it-laptop.")
+    subject: str = Field("", max_length=200, description="Defaults to the service name.")
+    description: str = ""
+    answers: dict[str, Any] = Field(default_factory=dict, description="Keyed by form field code.")
+    priority: int = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
+    on_behalf_of_id: int | None = Field(None, description="Leads and agents may file for others.")
+
+
+class MessageIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    body: str
+    attachment_ids: list[int] = Field(
+        default_factory=list, description="Your earlier uploads on this request to attach."
+    )
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    status: str
+    note: str = ""
+
+
+class AssignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    assignee_id: int | None = Field(description="An agent of the providing department, or null.")
+
+
+class PriorityIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    priority: int
+
+
+class WatcherIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    person_id: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    is_internal: bool
+    created_at: datetime
+    uploaded_by_id: int
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor: PersonRef | None
+    created_at: datetime
+    is_internal: bool
+    body: str
+    data: dict[str, Any]
+    attachments: list[AttachmentOut]
+
+
+class WatcherOut(Schema):
+    person: PersonRef
+    created_at: datetime
+
+
+class RequestOut(Schema):
+    number: str
+    service: str = Field(validation_alias="service.code")
+    service_name: str = Field(validation_alias="service.name")
+    department: str = Field(validation_alias="department.code")
+    subject: str
+    description: str
+    priority: int
+    status: str
+    channel: str
+    confidential: bool
+    requester: PersonRef
+    on_behalf_of: PersonRef | None
+    assignee: PersonRef | None
+    answers: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+
+class RequestDetailOut(RequestOut):
+    allowed_transitions: list[str]
+    timeline: list[EventOut]
+    watchers: list[WatcherOut] = Field(validation_alias="watcher_list")
+
+
+class RequestPageOut(Schema):
+    items: list[RequestOut]
+    next_cursor: str | None

@@ -1,0 +1,31 @@
+"""Every write to requests: filing, the workflow, the conversation, attachments, watchers."""
+
+from staffdesk.requests.services.attachments import attachment_add
+from staffdesk.requests.services.conversation import (
+    request_add_note,
+    request_reply,
+    watcher_add,
+    watcher_remove,
+)
+from staffdesk.requests.services.routing import route_assignee
+from staffdesk.requests.services.submit import request_submit
+from staffdesk.requests.services.workflow import (
+    allowed_transitions,
+    request_assign,
+    request_set_priority,
+    request_transition,
+)
+
+__all__ = [
+    "allowed_transitions",
+    "attachment_add",
+    "request_add_note",
+    "request_assign",
+    "request_reply",
+    "request_set_priority",
+    "request_submit",
+    "request_transition",
+    "route_assignee",
+    "watcher_add",
+    "watcher_remove",
+]

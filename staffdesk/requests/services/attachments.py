@@ -1,0 +1,101 @@
+"""Storing files on requests."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime
+
+import filetype
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from staffdesk.core import clock
+from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from staffdesk.directory.models import Person
+from staffdesk.requests.models import Attachment, Request, RequestEvent, Status
+from staffdesk.requests.selectors import can_work_on
+
+FILENAME_MAX = 255
+
+
+def _sniff(head: bytes) -> str:
+    """The content type the bytes say they are, never what the uploader claims."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "application/octet-stream"
+    return "text/plain"
+
+
+def _clean_filename(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().replace("\x00", "")
+    return name[:FILENAME_MAX] or "attachment"
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    request: Request,
+    uploader: Person,
+    upload: File,
+    filename: str,
+    is_internal: bool = False,
+    now: datetime | None = None,
+) -> Attachment:
+    """Store an uploaded file under a generated name and record it on the timeline."""
+    moment = clock.resolve(now)
+    limit = settings.STAFFDESK_MAX_ATTACHMENT_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationFailed(
+            f"The file is too large ({upload.size or 0:,} bytes; the limit is {limit:,}).",
+            errors={"file": [f"at most {limit:,} bytes"]},
+        )
+    if upload.size == 0:
+        raise ValidationFailed("The file is empty.", errors={"file": ["empty file"]})
+    if is_internal and not can_work_on(uploader, request):
+        raise PermissionDenied("Only the providing team can add internal attachments.")
+    if request.status in (Status.CLOSED, Status.CANCELLED):
+        raise Conflict(f"{request.number} is {request.status}; it takes no more files.")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    storage_name = default_storage.save(f"attachments/{moment:%Y/%m}/{uuid.uuid4().hex}", upload)
+    clean_name = _clean_filename(filename)
+    try:
+        with transaction.atomic():
+            event = RequestEvent.objects.create(
+                request=request,
+                kind=RequestEvent.Kind.ATTACHMENT,
+                actor=uploader,
+                created_at=moment,
+                is_internal=is_internal,
+                data={"filename": clean_name, "size": upload.size},
+            )
+            attachment = Attachment.objects.create(
+                request=request,
+                event=event,
+                uploaded_by=uploader,
+                filename=clean_name,
+                storage_name=storage_name,
+                content_type=_sniff(head),
+                size=upload.size,
+                sha256=digest.hexdigest(),
+                is_internal=is_internal,
+                created_at=moment,
+            )
+            event.data["attachment"] = attachment.pk
+            event.save(update_fields=["data"])
+    except Exception:
+        default_storage.delete(storage_name)
+        raise
+    return attachment

@@ -1,0 +1,195 @@
+"""Public replies, internal notes and watchers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+
+from staffdesk.core import clock
+from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from staffdesk.directory.models import Person
+from staffdesk.requests.models import Attachment, Request, RequestEvent, Status, Watcher
+from staffdesk.requests.selectors import can_work_on
+from staffdesk.requests.services.notify import notify, requester_side
+from staffdesk.requests.services.workflow import _lock, apply_status
+
+BODY_MAX = 20_000
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("Write something first.", errors={"body": ["must not be empty"]})
+    if len(body) > BODY_MAX:
+        raise ValidationFailed(
+            f"The message is too long ({len(body)} characters; at most {BODY_MAX}).",
+            errors={"body": [f"at most {BODY_MAX} characters"]},
+        )
+    return body
+
+
+def _link_attachments(
+    request: Request, event: RequestEvent, author: Person, attachment_ids: Sequence[int]
+) -> None:
+    """Tie the author's earlier uploads on this request to the message; anything else is refused."""
+    if not attachment_ids:
+        return
+    wanted = set(attachment_ids)
+    found = Attachment.objects.filter(
+        pk__in=wanted, request=request, uploaded_by=author, event__kind=RequestEvent.Kind.ATTACHMENT
+    )
+    missing = sorted(wanted - set(found.values_list("pk", flat=True)))
+    if missing:
+        raise ValidationFailed(
+            f"Attachment(s) {', '.join(map(str, missing))} are not your unattached uploads on "
+            f"{request.number}; upload them to this request first.",
+            errors={"attachment_ids": [f"not usable here: {', '.join(map(str, missing))}"]},
+        )
+    found.update(event=event, is_internal=event.is_internal)
+
+
+def _check_open_for_messages(request: Request) -> None:
+    if request.status in (Status.CLOSED, Status.CANCELLED):
+        raise Conflict(
+            f"{request.number} is {request.status}; file a new request instead of replying."
+        )
+
+
+@transaction.atomic
+def request_reply(
+    *,
+    request: Request,
+    author: Person,
+    body: str,
+    attachment_ids: Sequence[int] = (),
+    now: datetime | None = None,
+) -> RequestEvent:
+    """A public message on the request, seen by the requester's side and the team.
+
+    A reply from the requester's side to a request waiting on them (or resolved) puts it
+    back in progress, as people expect when they answer.
+    """
+    moment = clock.resolve(now)
+    body = _clean_body(body)
+    request = _lock(request)
+    _check_open_for_messages(request)
+    event = RequestEvent.objects.create(
+        request=request, kind=RequestEvent.Kind.REPLY, actor=author, created_at=moment, body=body
+    )
+    _link_attachments(request, event, author, attachment_ids)
+    from_team = can_work_on(author, request)
+    if from_team:
+        notify(
+            requester_side(request),
+            request=request,
+            kind="request_reply",
+            actor=author,
+            now=moment,
+            subject=f"New reply: {request.subject}",
+            body=f"{author.display_name} wrote:\n\n{body}",
+        )
+    else:
+        if author.pk in (request.requester_id, request.on_behalf_of_id) and request.status in (
+            Status.WAITING_ON_REQUESTER,
+            Status.RESOLVED,
+        ):
+            apply_status(request, to_status=Status.IN_PROGRESS, actor=author, now=moment)
+        notify(
+            [request.assignee, *requester_side(request)],
+            request=request,
+            kind="request_reply",
+            actor=author,
+            now=moment,
+            subject=f"New reply: {request.subject}",
+            body=f"{author.display_name} wrote:\n\n{body}",
+        )
+    Request.objects.filter(pk=request.pk).update(updated_at=moment)
+    return event
+
+
+@transaction.atomic
+def request_add_note(
+    *,
+    request: Request,
+    author: Person,
+    body: str,
+    attachment_ids: Sequence[int] = (),
+    now: datetime | None = None,
+) -> RequestEvent:
+    """An internal note: seen only by the providing team, never by the requester's side."""
+    moment = clock.resolve(now)
+    body = _clean_body(body)
+    if not can_work_on(author, request):
+        raise PermissionDenied(f"Only agents of {request.department.name} can add internal notes.")
+    request = _lock(request)
+    event = RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.NOTE,
+        actor=author,
+        created_at=moment,
+        body=body,
+        is_internal=True,
+    )
+    _link_attachments(request, event, author, attachment_ids)
+    Request.objects.filter(pk=request.pk).update(updated_at=moment)
+    return event
+
+
+@transaction.atomic
+def watcher_add(
+    *, request: Request, actor: Person, person: Person, now: datetime | None = None
+) -> Watcher:
+    """Add a follower. The requester's side and the team may add; confidential cases take none."""
+    moment = clock.resolve(now)
+    if not (
+        can_work_on(actor, request) or actor.pk in (request.requester_id, request.on_behalf_of_id)
+    ):
+        raise PermissionDenied(
+            f"Only the requester and the team can add watchers to {request.number}."
+        )
+    if request.confidential:
+        raise ValidationFailed(
+            f"{request.number} is confidential; it cannot have watchers.",
+            errors={"person_id": ["confidential requests have no watchers"]},
+        )
+    if not person.is_active:
+        raise ValidationFailed(
+            f"{person.display_name} is no longer active.", errors={"person_id": ["inactive person"]}
+        )
+    watcher, created = Watcher.objects.get_or_create(
+        request=request, person=person, defaults={"added_by": actor, "created_at": moment}
+    )
+    if created:
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.WATCHER,
+            actor=actor,
+            created_at=moment,
+            data={"person": person.pk, "person_name": person.display_name, "added": True},
+        )
+    return watcher
+
+
+@transaction.atomic
+def watcher_remove(
+    *, request: Request, actor: Person, person: Person, now: datetime | None = None
+) -> None:
+    moment = clock.resolve(now)
+    allowed = (
+        person.pk == actor.pk
+        or can_work_on(actor, request)
+        or actor.pk in (request.requester_id, request.on_behalf_of_id)
+    )
+    if not allowed:
+        raise PermissionDenied("You can remove only yourself from the watchers.")
+    deleted, _ = Watcher.objects.filter(request=request, person=person).delete()
+    if deleted:
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.WATCHER,
+            actor=actor,
+            created_at=moment,
+            data={"person": person.pk, "person_name": person.display_name, "added": False},
+        )

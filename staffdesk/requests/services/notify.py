@@ -1,0 +1,56 @@
+"""The notifications a request's changes cause, written through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.urls import reverse
+
+from staffdesk.directory.models import Person
+from staffdesk.notifications.services import notification_create
+from staffdesk.requests.models import Request
+
+
+def request_url(request: Request) -> str:
+    return reverse("requests:detail", kwargs={"number": request.number})
+
+
+def thread_key(request: Request) -> str:
+    return f"request.{request.number}"
+
+
+def requester_side(request: Request) -> list[Person]:
+    """The requester, the person it is for, and (unless confidential) the watchers."""
+    people = [request.requester]
+    if request.on_behalf_of is not None:
+        people.append(request.on_behalf_of)
+    if not request.confidential:
+        people.extend(watcher.person for watcher in request.watchers.select_related("person"))
+    return people
+
+
+def notify(
+    people: Iterable[Person | None],
+    *,
+    request: Request,
+    kind: str,
+    subject: str,
+    body: str,
+    actor: Person | None,
+    now: datetime,
+) -> None:
+    seen: set[int] = set()
+    for person in people:
+        if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
+            continue
+        seen.add(person.pk)
+        notification_create(
+            recipient=person,
+            kind=kind,
+            subject=f"[{request.number}] {subject}",
+            body=body,
+            url=request_url(request),
+            thread_key=thread_key(request),
+            now=now,
+        )

@@ -1,0 +1,260 @@
+"""Filing a request: validation, numbering, routing, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from staffdesk.catalog.answers import answers_validate
+from staffdesk.catalog.models import Service
+from staffdesk.core import clock
+from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from staffdesk.directory.models import Department, Person
+from staffdesk.directory.selectors import is_agent_of, is_lead, is_org_admin
+from staffdesk.requests.models import (
+    Channel,
+    IdempotencyKey,
+    Priority,
+    Request,
+    RequestCounter,
+    RequestEvent,
+)
+from staffdesk.requests.services.notify import notify
+from staffdesk.requests.services.routing import route_assignee
+
+SUBJECT_MAX = 200
+DESCRIPTION_MAX = 20_000
+
+
+def fingerprint(payload: Mapping[str, Any]) -> str:
+    """A stable hash of a creation body, to tell a retry from a different request."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _next_number(department: Department) -> tuple[int, str]:
+    """Take the department's next number inside the caller's transaction.
+
+    The UPDATE locks the counter row until commit (PostgreSQL) or the write lock is already
+    held (SQLite, BEGIN IMMEDIATE), so concurrent filings queue here; a rollback returns the
+    number, so there are no gaps.
+    """
+    RequestCounter.objects.get_or_create(department=department)
+    RequestCounter.objects.filter(department=department).update(last_number=F("last_number") + 1)
+    sequence = (
+        RequestCounter.objects.filter(department=department)
+        .values_list("last_number", flat=True)
+        .get()
+    )
+    return sequence, f"{department.code}-{sequence:06d}"
+
+
+def _check_filing(
+    *,
+    requester: Person,
+    service: Service,
+    on_behalf_of: Person | None,
+    priority: int,
+    subject: str,
+    description: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not service.is_active:
+        errors["service"] = [f"the service {service.code!r} is no longer offered"]
+    elif service.fulfilment != Service.Fulfilment.REQUEST:
+        errors["service"] = [f"{service.name} is information only; read its description instead"]
+    if priority not in Priority.values:
+        errors["priority"] = ["must be 1 (critical), 2 (high), 3 (medium) or 4 (low)"]
+    if len(subject) > SUBJECT_MAX:
+        errors["subject"] = [f"at most {SUBJECT_MAX} characters"]
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = [f"at most {DESCRIPTION_MAX} characters"]
+    if on_behalf_of is not None and not on_behalf_of.is_active:
+        errors["on_behalf_of"] = ["that person is no longer active"]
+    if errors:
+        raise ValidationFailed(
+            "The request cannot be filed: "
+            + "; ".join(f"{field}: {msgs[0]}" for field, msgs in errors.items()),
+            errors=errors,
+        )
+    if on_behalf_of is not None and on_behalf_of.pk != requester.pk:
+        allowed = (
+            is_lead(requester)
+            or is_agent_of(requester, service.department_id)
+            or is_org_admin(requester)
+        )
+        if not allowed:
+            raise PermissionDenied(
+                "Only leads, agents of the providing department and admins can file on "
+                "someone else's behalf.",
+                errors={"on_behalf_of": ["you may not file for someone else"]},
+            )
+
+
+@transaction.atomic
+def _create(
+    *,
+    requester: Person,
+    service: Service,
+    subject: str,
+    description: str,
+    answers: dict[str, Any],
+    priority: int,
+    on_behalf_of: Person | None,
+    channel: str,
+    idempotency_key: str,
+    body_fingerprint: str,
+    now: datetime,
+) -> Request:
+    if idempotency_key:
+        existing = IdempotencyKey.objects.filter(person=requester, key=idempotency_key).first()
+        if existing is not None:
+            return _replay(existing, body_fingerprint)
+    sequence, number = _next_number(service.department)
+    assignee = route_assignee(service=service, on=timezone.localdate(now))
+    request = Request.objects.create(
+        number=number,
+        department=service.department,
+        sequence=sequence,
+        service=service,
+        confidential=service.confidential,
+        requester=requester,
+        on_behalf_of=on_behalf_of if on_behalf_of and on_behalf_of.pk != requester.pk else None,
+        requester_department_id=(on_behalf_of or requester).department_id,
+        subject=subject or service.name,
+        description=description,
+        priority=priority,
+        assignee=assignee,
+        answers=answers,
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+    )
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.CREATED,
+        actor=requester,
+        created_at=now,
+        body=description,
+        data={
+            "channel": channel,
+            "priority": priority,
+            "assignee": assignee.pk if assignee else None,
+        },
+    )
+    if assignee is not None:
+        RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.ASSIGNMENT,
+            actor=None,
+            created_at=now,
+            data={
+                "from": None,
+                "to": assignee.pk,
+                "to_name": assignee.display_name,
+                "routed": True,
+            },
+        )
+        notify(
+            [assignee],
+            request=request,
+            kind="request_assigned",
+            actor=requester,
+            now=now,
+            subject=f"Assigned to you: {request.subject}",
+            body=(
+                f"{request.number} ({service.name}, {request.get_priority_display()}) from "
+                f"{requester.display_name} was routed to you.\n\n{description}"
+            ),
+        )
+    if idempotency_key:
+        IdempotencyKey.objects.create(
+            person=requester,
+            key=idempotency_key,
+            fingerprint=body_fingerprint,
+            request=request,
+            created_at=now,
+        )
+    return request
+
+
+def _replay(existing: IdempotencyKey, body_fingerprint: str) -> Request:
+    if existing.fingerprint != body_fingerprint:
+        raise Conflict(
+            "This Idempotency-Key was already used with a different body; use a new key for a "
+            "new request.",
+            errors={"Idempotency-Key": ["reused with a different body"]},
+        )
+    return existing.request
+
+
+def request_submit(
+    *,
+    requester: Person,
+    service: Service,
+    answers: Mapping[str, Any],
+    subject: str = "",
+    description: str = "",
+    priority: int = Priority.P3,
+    on_behalf_of: Person | None = None,
+    channel: str = Channel.WEB,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> Request:
+    """File a request; with an idempotency key, a retry of the same body returns the same request."""
+    moment = clock.resolve(now)
+    subject, description = subject.strip(), description.strip()
+    _check_filing(
+        requester=requester,
+        service=service,
+        on_behalf_of=on_behalf_of,
+        priority=priority,
+        subject=subject,
+        description=description,
+    )
+    cleaned = answers_validate(fields=service.fields.all(), answers=answers)
+    if len(idempotency_key) > 255:
+        raise ValidationFailed(
+            "The Idempotency-Key is too long (at most 255 characters).",
+            errors={"Idempotency-Key": ["at most 255 characters"]},
+        )
+    body_fingerprint = fingerprint(
+        {
+            "service": service.code,
+            "subject": subject,
+            "description": description,
+            "answers": cleaned,
+            "priority": priority,
+            "on_behalf_of": on_behalf_of.pk if on_behalf_of else None,
+        }
+    )
+    arguments = dict(
+        requester=requester,
+        service=service,
+        subject=subject,
+        description=description,
+        answers=cleaned,
+        priority=priority,
+        on_behalf_of=on_behalf_of,
+        channel=channel,
+        idempotency_key=idempotency_key,
+        body_fingerprint=body_fingerprint,
+        now=moment,
+    )
+    try:
+        return _create(**arguments)
+    except IntegrityError:
+        # Two retries with one key raced; the loser's transaction is rolled back whole
+        # (number included) and it answers with what the winner created.
+        if not idempotency_key:
+            raise
+        existing = IdempotencyKey.objects.select_related("request").get(
+            person=requester, key=idempotency_key
+        )
+        return _replay(existing, body_fingerprint)

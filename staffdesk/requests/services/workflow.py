@@ -1,0 +1,242 @@
+"""The status machine, assignment and priority."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from staffdesk.core import clock
+from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from staffdesk.directory.models import Membership, Person
+from staffdesk.requests.models import OPEN_STATUSES, Priority, Request, RequestEvent, Status
+from staffdesk.requests.selectors import can_work_on
+from staffdesk.requests.services.notify import notify, requester_side
+
+# Where each status may go, for the providing team.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED),
+    Status.ACKNOWLEDGED: (
+        Status.IN_PROGRESS,
+        Status.WAITING_ON_REQUESTER,
+        Status.RESOLVED,
+        Status.CANCELLED,
+    ),
+    Status.IN_PROGRESS: (Status.WAITING_ON_REQUESTER, Status.RESOLVED, Status.CANCELLED),
+    Status.WAITING_ON_REQUESTER: (Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED),
+    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
+    Status.CLOSED: (),
+    Status.CANCELLED: (),
+}
+
+# What the requester's side may do themselves: withdraw, confirm, or reopen.
+REQUESTER_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    **{status: (Status.CANCELLED,) for status in OPEN_STATUSES},
+    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
+}
+
+# The message the requester's side receives on each status change made by the team.
+STATUS_NOTICES = {
+    Status.ACKNOWLEDGED: ("Acknowledged", "{actor} has acknowledged your request."),
+    Status.WAITING_ON_REQUESTER: (
+        "Waiting on you",
+        "{actor} needs something from you before this can go on.",
+    ),
+    Status.RESOLVED: (
+        "Resolved",
+        "{actor} has resolved your request. Reply or reopen it if it is not fixed.",
+    ),
+    Status.CANCELLED: ("Cancelled", "{actor} has cancelled this request."),
+}
+
+
+def _is_requester_side(user: Person, request: Request) -> bool:
+    return user.pk in (request.requester_id, request.on_behalf_of_id)
+
+
+def allowed_transitions(*, user: Person, request: Request) -> tuple[str, ...]:
+    """The statuses this user may move this request to now."""
+    allowed: list[str] = []
+    if can_work_on(user, request):
+        allowed.extend(TRANSITIONS[request.status])
+    if _is_requester_side(user, request):
+        allowed.extend(s for s in REQUESTER_TRANSITIONS.get(request.status, ()) if s not in allowed)
+    return tuple(allowed)
+
+
+def _lock(request: Request) -> Request:
+    """Re-read the request under a row lock so concurrent changes apply one after the other."""
+    return (
+        Request.objects.select_for_update()
+        .select_related("service", "department", "requester", "on_behalf_of", "assignee")
+        .get(pk=request.pk)
+    )
+
+
+def apply_status(
+    request: Request, *, to_status: str, actor: Person | None, now: datetime, note: str = ""
+) -> RequestEvent:
+    """Record a status change on a locked request; the caller has checked it is allowed."""
+    from_status = request.status
+    request.status = to_status
+    request.updated_at = now
+    fields = ["status", "updated_at"]
+    if to_status == Status.ACKNOWLEDGED and request.acknowledged_at is None:
+        request.acknowledged_at = now
+        fields.append("acknowledged_at")
+    if to_status == Status.RESOLVED:
+        request.resolved_at = now
+        fields.append("resolved_at")
+    if from_status == Status.RESOLVED and to_status == Status.IN_PROGRESS:
+        request.resolved_at = None
+        fields.append("resolved_at")
+    if to_status in (Status.CLOSED, Status.CANCELLED):
+        request.closed_at = now
+        fields.append("closed_at")
+    request.save(update_fields=fields)
+    return RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.STATUS,
+        actor=actor,
+        created_at=now,
+        body=note,
+        data={
+            "from": from_status,
+            "to": to_status,
+            "reopened": from_status == Status.RESOLVED and to_status == Status.IN_PROGRESS,
+        },
+    )
+
+
+@transaction.atomic
+def request_transition(
+    *, request: Request, actor: Person, to_status: str, note: str = "", now: datetime | None = None
+) -> Request:
+    """Move a request to another status, if the machine and the actor's role allow it."""
+    moment = clock.resolve(now)
+    if to_status not in Status.values:
+        raise ValidationFailed(
+            f"Unknown status {to_status!r}; use one of {', '.join(Status.values)}.",
+            errors={"status": ["unknown status"]},
+        )
+    request = _lock(request)
+    allowed = allowed_transitions(user=actor, request=request)
+    if to_status not in allowed:
+        names = ", ".join(allowed) or "none"
+        raise Conflict(
+            f"{request.number} cannot go from {request.status} to {to_status}; "
+            f"allowed for you now: {names}.",
+            errors={"status": [f"allowed: {names}"]},
+        )
+    apply_status(request, to_status=to_status, actor=actor, now=moment, note=note.strip())
+    if can_work_on(actor, request) and to_status in STATUS_NOTICES:
+        title, text = STATUS_NOTICES[to_status]
+        body = text.format(actor=actor.display_name)
+        if note.strip():
+            body += f"\n\n{note.strip()}"
+        notify(
+            requester_side(request),
+            request=request,
+            kind=f"request_{to_status}",
+            subject=f"{title}: {request.subject}",
+            body=body,
+            actor=actor,
+            now=moment,
+        )
+    elif request.assignee is not None:
+        notify(
+            [request.assignee],
+            request=request,
+            kind=f"request_{to_status}",
+            subject=f"{request.get_status_display()} by the requester: {request.subject}",
+            body=f"{actor.display_name} moved {request.number} to "
+            f"{request.get_status_display().lower()}.",
+            actor=actor,
+            now=moment,
+        )
+    return request
+
+
+def _require_agent(actor: Person, request: Request, action: str) -> None:
+    if not can_work_on(actor, request):
+        raise PermissionDenied(
+            f"Only agents of {request.department.name} can {action} {request.number}."
+        )
+
+
+@transaction.atomic
+def request_assign(
+    *, request: Request, actor: Person, assignee: Person | None, now: datetime | None = None
+) -> Request:
+    """Assign (or unassign, with None) within the providing department."""
+    moment = clock.resolve(now)
+    _require_agent(actor, request, "assign")
+    request = _lock(request)
+    if not request.is_open:
+        raise Conflict(f"{request.number} is {request.status}; only open requests are assigned.")
+    if assignee is not None:
+        on_team = Membership.objects.filter(
+            person=assignee, department_id=request.department_id
+        ).exists()
+        if not on_team or not assignee.is_active:
+            raise ValidationFailed(
+                f"{assignee.display_name} is not an active agent of {request.department.name}.",
+                errors={"assignee": ["choose an agent of the providing department"]},
+            )
+    previous = request.assignee
+    if (previous and previous.pk) == (assignee and assignee.pk):
+        return request
+    request.assignee = assignee
+    request.updated_at = moment
+    request.save(update_fields=["assignee", "updated_at"])
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.ASSIGNMENT,
+        actor=actor,
+        created_at=moment,
+        data={
+            "from": previous.pk if previous else None,
+            "to": assignee.pk if assignee else None,
+            "to_name": assignee.display_name if assignee else "",
+        },
+    )
+    if assignee is not None:
+        notify(
+            [assignee],
+            request=request,
+            kind="request_assigned",
+            actor=actor,
+            now=moment,
+            subject=f"Assigned to you: {request.subject}",
+            body=f"{actor.display_name} assigned {request.number} "
+            f"({request.service.name}, {request.get_priority_display()}) to you.",
+        )
+    return request
+
+
+@transaction.atomic
+def request_set_priority(
+    *, request: Request, actor: Person, priority: int, now: datetime | None = None
+) -> Request:
+    moment = clock.resolve(now)
+    if priority not in Priority.values:
+        raise ValidationFailed(
+            "priority must be 1 (critical), 2 (high), 3 (medium) or 4 (low).",
+            errors={"priority": ["must be 1, 2, 3 or 4"]},
+        )
+    _require_agent(actor, request, "change the priority of")
+    request = _lock(request)
+    if request.priority == priority:
+        return request
+    previous = request.priority
+    request.priority = priority
+    request.updated_at = moment
+    request.save(update_fields=["priority", "updated_at"])
+    RequestEvent.objects.create(
+        request=request,
+        kind=RequestEvent.Kind.PRIORITY,
+        actor=actor,
+        created_at=moment,
+        data={"from": previous, "to": priority},
+    )
+    return request
