@@ -10,7 +10,12 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "staffdesk.config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["staffdesk", *(sys.argv[1:] if argv is None else argv)])
+    args = list(sys.argv[1:] if argv is None else argv)
+    # staffdesk's own commands are spelled with hyphens (import-people); Django's modules
+    # cannot be, so the hyphens become underscores before Django looks the command up.
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["staffdesk", *args])
 
 
 if __name__ == "__main__":
