@@ -46,35 +46,92 @@ def org(db) -> Org:
     fin = DepartmentFactory(code="FIN", name="Finance")
     water = DepartmentFactory(code="WATER", name="Water Department")
     people = {
-        "requester": PersonFactory(username="rita", first_name="Rita", last_name="Requester", department=fin),
-        "colleague": PersonFactory(username="colin", first_name="Colin", last_name="Colleague", department=fin),
-        "unrelated": PersonFactory(username="una", first_name="Una", last_name="Unrelated", department=water),
-        "it_point": _member(PersonFactory(username="pete", first_name="Pete", last_name="Point", department=it), it),
-        "it_backup": _member(PersonFactory(username="bea", first_name="Bea", last_name="Backup", department=it), it),
-        "it_agent": _member(PersonFactory(username="alex", first_name="Alex", last_name="Agent", department=it), it),
-        "it_lead": _member(PersonFactory(username="lee", first_name="Lee", last_name="Lead", department=it), it, Membership.Role.LEAD),
-        "hr_agent": _member(PersonFactory(username="hana", first_name="Hana", last_name="HR", department=hr), hr),
-        "admin": PersonFactory(username="ada", first_name="Ada", last_name="Admin", department=fin, is_superuser=True, is_staff=True),
+        "requester": PersonFactory(
+            username="rita", first_name="Rita", last_name="Requester", department=fin
+        ),
+        "colleague": PersonFactory(
+            username="colin", first_name="Colin", last_name="Colleague", department=fin
+        ),
+        "unrelated": PersonFactory(
+            username="una", first_name="Una", last_name="Unrelated", department=water
+        ),
+        "it_point": _member(
+            PersonFactory(username="pete", first_name="Pete", last_name="Point", department=it), it
+        ),
+        "it_backup": _member(
+            PersonFactory(username="bea", first_name="Bea", last_name="Backup", department=it), it
+        ),
+        "it_agent": _member(
+            PersonFactory(username="alex", first_name="Alex", last_name="Agent", department=it), it
+        ),
+        "it_lead": _member(
+            PersonFactory(username="lee", first_name="Lee", last_name="Lead", department=it),
+            it,
+            Membership.Role.LEAD,
+        ),
+        "hr_agent": _member(
+            PersonFactory(username="hana", first_name="Hana", last_name="HR", department=hr), hr
+        ),
+        "admin": PersonFactory(
+            username="ada",
+            first_name="Ada",
+            last_name="Admin",
+            department=fin,
+            is_superuser=True,
+            is_staff=True,
+        ),
     }
     it.lead = people["it_lead"]
     it.save()
     laptop = ServiceFactory(
-        department=it, code="it-laptop", name="New laptop", keywords="laptop, computer, notebook",
-        description="A laptop for a new or existing employee.", group="Hardware",
-        point_person=people["it_point"], backup=people["it_backup"],
+        department=it,
+        code="it-laptop",
+        name="New laptop",
+        keywords="laptop, computer, notebook",
+        description="A laptop for a new or existing employee.",
+        group="Hardware",
+        point_person=people["it_point"],
+        backup=people["it_backup"],
     )
-    FormFieldFactory(service=laptop, code="model", label="Model", datatype=FormField.Datatype.SINGLEVALUELIST,
-                     required=True, order=1, values=[{"key": "standard", "name": "Standard 14\""},
-                                                      {"key": "power", "name": "Power 16\""}])
-    FormFieldFactory(service=laptop, code="quantity", label="Quantity", datatype=FormField.Datatype.NUMBER,
-                     required=True, order=2)
-    FormFieldFactory(service=laptop, code="needed_by", label="Needed by", datatype=FormField.Datatype.DATETIME,
-                     required=False, order=3)
+    FormFieldFactory(
+        service=laptop,
+        code="model",
+        label="Model",
+        datatype=FormField.Datatype.SINGLEVALUELIST,
+        required=True,
+        order=1,
+        values=[{"key": "standard", "name": 'Standard 14"'}, {"key": "power", "name": 'Power 16"'}],
+    )
+    FormFieldFactory(
+        service=laptop,
+        code="quantity",
+        label="Quantity",
+        datatype=FormField.Datatype.NUMBER,
+        required=True,
+        order=2,
+    )
+    FormFieldFactory(
+        service=laptop,
+        code="needed_by",
+        label="Needed by",
+        datatype=FormField.Datatype.DATETIME,
+        required=False,
+        order=3,
+    )
     leave = ServiceFactory(
-        department=hr, code="hr-leave", name="Leave of absence", confidential=True,
+        department=hr,
+        code="hr-leave",
+        name="Leave of absence",
+        confidential=True,
         point_person=people["hr_agent"],
     )
-    FormFieldFactory(service=leave, code="reason", label="Reason", datatype=FormField.Datatype.TEXT, required=True)
+    FormFieldFactory(
+        service=leave,
+        code="reason",
+        label="Reason",
+        datatype=FormField.Datatype.TEXT,
+        required=True,
+    )
     return Org(it=it, hr=hr, fin=fin, water=water, laptop=laptop, leave=leave, **people)
 
 
@@ -119,3 +176,9 @@ def _media_root(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many people; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from staffdesk.catalog.selectors import access_service
@@ -17,6 +17,7 @@ from staffdesk.requests.schemas import (
     EventOut,
     MessageIn,
     PriorityIn,
+    RequestCountsOut,
     RequestCreateIn,
     RequestDetailOut,
     RequestPageOut,
@@ -61,32 +62,48 @@ def request_create(request: HttpRequest, payload: RequestCreateIn):
     return Status(201, _detail(request, created.number))
 
 
+class ListFilters(Schema):
+    """`status` takes a comma-separated list; `assignee` a person id, `me` or `none`;
+    `requester` a person id or `me`; `q` searches subject, description and number."""
+
+    status: str = ""
+    service: str = ""
+    department: str = ""
+    assignee: str = ""
+    requester: str = ""
+    q: str = ""
+
+    def to_filters(self) -> selectors.RequestFilters:
+        return selectors.RequestFilters(
+            status=tuple(s.strip() for s in self.status.split(",") if s.strip()),
+            service=self.service,
+            department=self.department,
+            assignee=self.assignee,
+            requester=self.requester,
+            text=self.q,
+        )
+
+
 @router.get("/requests", response=RequestPageOut, summary="Requests I may see, newest first")
 def request_list(
     request: HttpRequest,
-    status: Query[str] = "",
-    service: Query[str] = "",
-    department: Query[str] = "",
-    assignee: Query[str] = "",
-    requester: Query[str] = "",
-    q: Query[str] = "",
+    query: Query[ListFilters],
     cursor: Query[str] = "",
     limit: Query[int] = 50,
 ):
-    """`status` takes a comma-separated list; `assignee` a person id, `me` or `none`;
-    `requester` a person id or `me`; `q` searches subject, description and number."""
-    filters = selectors.RequestFilters(
-        status=tuple(s.strip() for s in status.split(",") if s.strip()),
-        service=service,
-        department=department,
-        assignee=assignee,
-        requester=requester,
-        text=q,
-    )
+    filters = query.to_filters()
     page = selectors.request_page(
         user=request.user, filters=filters, cursor=cursor or None, limit=limit
     )
     return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/requests/counts", response=RequestCountsOut, summary="How many requests I may see, per status"
+)
+def request_counts(request: HttpRequest, query: Query[ListFilters]):
+    by_status = selectors.request_counts(user=request.user, filters=query.to_filters())
+    return {"total": sum(by_status.values()), "by_status": by_status}
 
 
 @router.get("/requests/{number}", response=RequestDetailOut, summary="A request and its timeline")

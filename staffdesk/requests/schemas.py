@@ -109,3 +109,8 @@ class RequestDetailOut(RequestOut):
 class RequestPageOut(Schema):
     items: list[RequestOut]
     next_cursor: str | None
+
+
+class RequestCountsOut(Schema):
+    total: int
+    by_status: dict[str, int]

@@ -3,8 +3,10 @@ from conftest import LAPTOP_ANSWERS
 
 def test_file_and_work_a_request_over_http(org, api):
     rita = api(org.requester)
-    created = rita.post("/requests", json={"service": "it-laptop", "answers": LAPTOP_ANSWERS,
-                                           "description": "My laptop died"})
+    created = rita.post(
+        "/requests",
+        json={"service": "it-laptop", "answers": LAPTOP_ANSWERS, "description": "My laptop died"},
+    )
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["number"] == "IT-000001"

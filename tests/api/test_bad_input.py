@@ -1,0 +1,209 @@
+"""Acceptance: bad input gets a 4xx naming the problem, and writes nothing."""
+
+import pytest
+
+from conftest import LAPTOP_ANSWERS
+from staffdesk.notifications.models import Notification
+from staffdesk.requests.models import Attachment, Request, RequestEvent
+from staffdesk.requests.services import attachment_add, request_submit
+
+
+def _snapshot():
+    return (
+        Request.objects.count(),
+        RequestEvent.objects.count(),
+        Attachment.objects.count(),
+        Notification.objects.count(),
+    )
+
+
+@pytest.fixture
+def filed(org):
+    return request_submit(requester=org.requester, service=org.laptop, answers=LAPTOP_ANSWERS)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field", "words"),
+    [
+        ({"service": "no-such-thing", "answers": {}}, 404, None, "no-such-thing"),
+        ({"service": "it-laptop", "answers": {"quantity": 1}}, 422, "answers.model", "required"),
+        (
+            {"service": "it-laptop", "answers": {"model": "standard", "quantity": "two"}},
+            422,
+            "answers.quantity",
+            "must be a number",
+        ),
+        (
+            {"service": "it-laptop", "answers": {"model": "gold", "quantity": 1}},
+            422,
+            "answers.model",
+            "'gold' is not one of",
+        ),
+        (
+            {"service": "it-laptop", "answers": {**LAPTOP_ANSWERS, "needed_by": "next tuesday"}},
+            422,
+            "answers.needed_by",
+            "date and time",
+        ),
+        (
+            {"service": "it-laptop", "answers": {**LAPTOP_ANSWERS, "colour": "red"}},
+            422,
+            "answers.colour",
+            "no field 'colour'",
+        ),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "priority": 9},
+            422,
+            "priority",
+            "must be",
+        ),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "status": "resolved"},
+            422,
+            "status",
+            "cannot be set",
+        ),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "assignee_id": 1},
+            422,
+            "assignee_id",
+            "cannot be set",
+        ),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "department": "HR"},
+            422,
+            "department",
+            "cannot be set",
+        ),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "number": "IT-999999"},
+            422,
+            "number",
+            "cannot be set",
+        ),
+        ({"answers": LAPTOP_ANSWERS}, 422, "service", "required"),
+        ({"service": "it-laptop", "answers": ["model"]}, 422, "answers", "dictionary"),
+    ],
+)
+def test_creation_refuses_bad_input_and_writes_nothing(org, api, body, status, field, words):
+    before = _snapshot()
+    response = api(org.requester).post("/requests", json=body)
+    assert response.status_code == status, response.text
+    error = response.json()
+    if field:
+        assert words in " ".join(error["errors"][field]), error
+    else:
+        assert words in error["message"]
+    assert _snapshot() == before
+
+
+def test_malformed_json_is_a_400(org, api):
+    before = _snapshot()
+    response = api(org.requester).post(
+        "/requests",
+        content=b'{"service": "it-laptop", ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "The request body is not valid JSON."
+    assert _snapshot() == before
+
+
+def test_forbidden_transition_names_the_allowed_ones(org, api, filed):
+    before = _snapshot()
+    response = api(org.it_point).post(
+        f"/requests/{filed.number}/transition", json={"status": "closed"}
+    )
+    assert response.status_code == 409
+    assert response.json()["message"] == (
+        "IT-000001 cannot go from new to closed; allowed for you now: "
+        "acknowledged, in_progress, resolved, cancelled."
+    )
+    requester = api(org.requester).post(
+        f"/requests/{filed.number}/transition", json={"status": "resolved"}
+    )
+    assert requester.status_code == 409
+    assert "allowed for you now: cancelled" in requester.json()["message"]
+    unknown = api(org.it_point).post(
+        f"/requests/{filed.number}/transition", json={"status": "done"}
+    )
+    assert unknown.status_code == 422 and "Unknown status 'done'" in unknown.json()["message"]
+    assert _snapshot() == before
+
+
+def test_oversized_file_is_refused(org, api, filed, settings):
+    settings.STAFFDESK_MAX_ATTACHMENT_BYTES = 1000
+    before = _snapshot()
+    response = api(org.requester).post(
+        f"/requests/{filed.number}/attachments", files={"file": ("big.bin", b"x" * 1001)}
+    )
+    assert response.status_code == 422
+    assert "too large (1,001 bytes; the limit is 1,000)" in response.json()["message"]
+    assert _snapshot() == before
+
+
+def test_foreign_attachment_id_is_refused(org, api, filed):
+    other = request_submit(requester=org.colleague, service=org.laptop, answers=LAPTOP_ANSWERS)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    foreign = attachment_add(
+        request=other,
+        uploader=org.colleague,
+        filename="x.txt",
+        upload=SimpleUploadedFile("x.txt", b"colleague's file"),
+    )
+    before = _snapshot()
+    rita = api(org.requester)
+    reply = rita.post(
+        f"/requests/{filed.number}/replies",
+        json={"body": "see attached", "attachment_ids": [foreign.pk]},
+    )
+    assert reply.status_code == 422
+    assert f"Attachment(s) {foreign.pk} are not your unattached uploads" in reply.json()["message"]
+    download = rita.get(f"/requests/{filed.number}/attachments/{foreign.pk}")
+    assert download.status_code == 404
+    assert _snapshot() == before
+
+
+def test_empty_reply_and_wrong_types_are_refused(org, api, filed):
+    rita = api(org.requester)
+    before = _snapshot()
+    empty = rita.post(f"/requests/{filed.number}/replies", json={"body": "   "})
+    assert empty.status_code == 422 and empty.json()["errors"]["body"] == ["must not be empty"]
+    typed = rita.post(f"/requests/{filed.number}/replies", json={"body": ["a"]})
+    assert typed.status_code == 422 and "body" in typed.json()["errors"]
+    assert _snapshot() == before
+
+
+def test_requester_cannot_do_agent_work(org, api, filed):
+    rita = api(org.requester)
+    before = _snapshot()
+    note = rita.post(f"/requests/{filed.number}/notes", json={"body": "let me in"})
+    assert note.status_code == 403 and "internal notes" in note.json()["message"]
+    assign = rita.post(f"/requests/{filed.number}/assign", json={"assignee_id": org.requester.pk})
+    assert assign.status_code == 403
+    priority = rita.post(f"/requests/{filed.number}/priority", json={"priority": 1})
+    assert priority.status_code == 403
+    assert _snapshot() == before
+
+
+def test_assignment_outside_the_department_is_refused(org, api, filed):
+    response = api(org.it_point).post(
+        f"/requests/{filed.number}/assign", json={"assignee_id": org.hr_agent.pk}
+    )
+    assert response.status_code == 422
+    assert "is not an active agent of Information Technology" in response.json()["message"]
+
+
+def test_bad_cursor_and_limit(org, api):
+    rita = api(org.requester)
+    assert rita.get("/requests", params={"cursor": "garbage!"}).status_code == 422
+    assert rita.get("/requests", params={"limit": 0}).status_code == 422
+    assert rita.get("/requests", params={"status": "nope"}).json()["errors"]["status"]
+
+
+def test_unauthenticated_is_401(org, api):
+    anonymous = api(None)
+    response = anonymous.get("/requests")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
