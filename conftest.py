@@ -182,3 +182,32 @@ def _media_root(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Tests create many people; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def production_server(transactional_db):
+    """The app behind waitress, the server `staffdesk serve` runs, on a free loopback port.
+
+    Used where the test is about the server under load (many simultaneous connections),
+    which Django's single-purpose test server is not built for.
+    """
+    import threading
+
+    from waitress.server import create_server
+
+    from staffdesk.config.wsgi import application
+
+    server = create_server(application, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _close_connections_after_each_request():
+    """Server threads in tests must not keep connections open past the test database's life."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0

@@ -104,6 +104,7 @@ def membership_set(*, person: Person, department: Department, role: str) -> Memb
 def department_set_lead(*, department: Department, lead: Person | None) -> Department:
     """Name the department's lead; the lead is also a lead member of its service team."""
     department.lead = lead
+    department.updated_at = clock.now()
     department.save(update_fields=["lead", "updated_at"])
     if lead is not None:
         membership_set(person=lead, department=department, role=Membership.Role.LEAD)

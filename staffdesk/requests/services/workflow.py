@@ -66,8 +66,9 @@ def allowed_transitions(*, user: Person, request: Request) -> tuple[str, ...]:
 
 def _lock(request: Request) -> Request:
     """Re-read the request under a row lock so concurrent changes apply one after the other."""
+    # of=self: PostgreSQL cannot lock the nullable side of the outer joins select_related adds.
     return (
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("service", "department", "requester", "on_behalf_of", "assignee")
         .get(pk=request.pk)
     )
