@@ -34,7 +34,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

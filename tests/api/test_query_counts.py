@@ -1,0 +1,72 @@
+"""List endpoints run a fixed number of queries whatever the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import LAPTOP_ANSWERS
+from staffdesk.directory.services import api_token_create
+from staffdesk.requests.services import request_reply, request_submit, watcher_add
+
+
+def _queries(client, path, token, **params):
+    # A first call records the token's last use; measure the steady state after it.
+    client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.content
+    return len(captured), response.json()
+
+
+def _file(org, count):
+    for i in range(count):
+        item = request_submit(
+            requester=org.requester,
+            service=org.laptop,
+            answers=LAPTOP_ANSWERS,
+            subject=f"Laptop {i}",
+            on_behalf_of=None,
+        )
+        request_reply(request=item, author=org.it_point, body=f"reply {i}")
+        watcher_add(request=item, actor=org.requester, person=org.colleague)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/requests",
+        "/api/v1/services",
+        "/api/v1/departments",
+        "/api/v1/people",
+        "/api/v1/me/notifications",
+        "/api/v1/requests/counts",
+    ],
+)
+def test_list_query_count_does_not_grow(org, client, path):
+    _, token = api_token_create(person=org.it_agent, name="t")
+    _file(org, 2)
+    small, _ = _queries(client, path, token)
+    _file(org, 12)
+    large, _ = _queries(client, path, token)
+    assert small == large, f"{path}: {small} queries with few rows, {large} with more"
+    assert small <= 6
+
+
+def test_request_list_page_sizes_cost_the_same(org, client):
+    _, token = api_token_create(person=org.it_agent, name="t")
+    _file(org, 15)
+    counts = {
+        limit: _queries(client, "/api/v1/requests", token, limit=limit)[0] for limit in (1, 5, 15)
+    }
+    assert len(set(counts.values())) == 1, counts
+
+
+def test_request_detail_query_count_does_not_grow_with_the_timeline(org, client):
+    _, token = api_token_create(person=org.requester, name="t")
+    item = request_submit(requester=org.requester, service=org.laptop, answers=LAPTOP_ANSWERS)
+    small, _ = _queries(client, f"/api/v1/requests/{item.number}", token)
+    for i in range(10):
+        request_reply(request=item, author=org.it_point, body=f"reply {i}")
+    large, detail = _queries(client, f"/api/v1/requests/{item.number}", token)
+    assert len(detail["timeline"]) == 12
+    assert small == large

@@ -1,0 +1,74 @@
+"""Configuration comes from the environment, and production settings pass Django's deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+STAFFDESK = str(Path(sys.executable).parent / "staffdesk")
+
+
+def _run(tmp_path, *args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    full_env.update(STAFFDESK_VAR_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [STAFFDESK, *args], env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    result = _run(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 20 + "production-secret-key-with-enough-entropy-3f9a7c1e",
+        DEBUG="false",
+        STAFFDESK_HTTPS="true",
+        ALLOWED_HOSTS="desk.city.example",
+        STAFFDESK_BASE_URL="https://desk.city.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_a_secret_key_one_is_generated_once_and_kept(tmp_path):
+    assert _run(tmp_path, "check").returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert _run(tmp_path, "check").returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
+    result = _run(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], "
+        "c.execute('PRAGMA busy_timeout').fetchone()[0], "
+        "connection.settings_dict['OPTIONS']['transaction_mode'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def test_email_url_configures_smtp(tmp_path):
+    result = _run(
+        tmp_path,
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)",
+        EMAIL_URL="smtp+tls://mailer:pw@mail.city.example:587",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.city.example",
+        "587",
+        "True",
+    ]
