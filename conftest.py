@@ -11,6 +11,7 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.services import api_token_create
 from tests.factories import DepartmentFactory, FormFieldFactory, PersonFactory, ServiceFactory
+from tests.smtp import smtp_server  # noqa: F401 - a fixture shared by all tests
 
 
 @dataclass

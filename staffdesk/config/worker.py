@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from staffdesk.notifications.services import notification_deliver_due
 
@@ -34,9 +34,13 @@ def tick() -> dict[str, int]:
 
 def run(stop: threading.Event, *, interval: float) -> None:
     logger.info("worker started (every %.1f s)", interval)
-    while not stop.is_set():
-        handled = tick()
-        if any(handled.values()):
-            logger.info("worker: %s", ", ".join(f"{k} {v}" for k, v in handled.items() if v))
-        stop.wait(interval)
+    try:
+        while not stop.is_set():
+            handled = tick()
+            if any(handled.values()):
+                logger.info("worker: %s", ", ".join(f"{k} {v}" for k, v in handled.items() if v))
+            stop.wait(interval)
+    finally:
+        # This thread's connections; with CONN_MAX_AGE they would outlive a stopped loop.
+        connections.close_all()
     logger.info("worker stopped")

@@ -29,7 +29,9 @@ def build_message(notification: Notification) -> EmailMessage:
         headers["References"] = thread_id(notification.thread_key)
         headers["In-Reply-To"] = thread_id(notification.thread_key)
     return EmailMessage(
-        subject=notification.subject,
+        # A line break in a header is refused on every attempt (BadHeaderError), and request
+        # subjects may hold one; fold all whitespace so such a mail goes out instead of failing.
+        subject=" ".join(notification.subject.split()),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient.email],
@@ -40,4 +42,6 @@ def build_message(notification: Notification) -> EmailMessage:
 def send(notification: Notification) -> None:
     """Send one mail; raises on any SMTP or connection failure."""
     with get_connection(fail_silently=False) as connection:
-        connection.send_messages([build_message(notification)])
+        # The backends return 0 instead of raising for a message they did not send.
+        if connection.send_messages([build_message(notification)]) != 1:
+            raise RuntimeError("the mail backend did not send the message")

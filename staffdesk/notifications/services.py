@@ -106,20 +106,30 @@ def notification_deliver_due(*, now: datetime | None = None, batch_size: int = 5
     sent, then marked sent. A failure schedules the next attempt with backoff; after
     MAX_EMAIL_ATTEMPTS the row is marked failed and kept with its last error.
     """
-    moment = clock.resolve(now)
+    started = clock.resolve(now)
     token = secrets.token_hex(16)
     due_ids = list(
-        Notification.objects.filter(email_status=Status.PENDING, email_next_attempt_at__lte=moment)
-        .exclude(email_claimed_until__gt=moment)
+        Notification.objects.filter(email_status=Status.PENDING, email_next_attempt_at__lte=started)
+        .exclude(email_claimed_until__gt=started)
         .order_by("email_next_attempt_at", "id")
         .values_list("pk", flat=True)[:batch_size]
     )
     sent = 0
     for notification_id in due_ids:
+        # The lease runs from the claim, not from the start of the batch: slow sends can make
+        # a batch outlast CLAIM_SECONDS, and a lease that had already run out when it was
+        # taken would let another worker mail the same row while this one is sending it.
+        moment = clock.resolve(now)
         if not _claim(notification_id, moment=moment, token=token):
             continue
         notification = Notification.objects.select_related("recipient").get(pk=notification_id)
         attempts = notification.email_attempts + 1
+        recipient = notification.recipient
+        if not (recipient.email and recipient.is_active):
+            # Left or lost their address since it was written: nothing to send, and
+            # recording it "sent" would be a lie.
+            _record(notification, token=token, email_status=Status.SKIPPED)
+            continue
         try:
             email.send(notification)
         except Exception as exc:
@@ -136,7 +146,7 @@ def notification_deliver_due(*, now: datetime | None = None, batch_size: int = 5
                 token=token,
                 email_attempts=attempts,
                 email_status=Status.FAILED if failed else Status.PENDING,
-                email_next_attempt_at=moment + retry_delay(attempts),
+                email_next_attempt_at=clock.resolve(now) + retry_delay(attempts),
                 email_last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
             )
             continue
@@ -145,7 +155,7 @@ def notification_deliver_due(*, now: datetime | None = None, batch_size: int = 5
             token=token,
             email_attempts=attempts,
             email_status=Status.SENT,
-            email_sent_at=clock.now(),
+            email_sent_at=clock.resolve(now),
             email_last_error="",
         )
         sent += 1

@@ -82,6 +82,12 @@ def filed(org):
             "cannot be set",
         ),
         ({"answers": LAPTOP_ANSWERS}, 422, "service", "required"),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "subject": "two\nlines"},
+            422,
+            "subject",
+            "no line breaks",
+        ),
         ({"service": "it-laptop", "answers": ["model"]}, 422, "answers", "dictionary"),
     ],
 )

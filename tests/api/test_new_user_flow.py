@@ -6,6 +6,7 @@ import httpx
 from django.utils import timezone
 
 from conftest import LAPTOP_ANSWERS
+from staffdesk.config import worker
 from tests.factories import PASSWORD
 
 
@@ -23,7 +24,7 @@ def _client(live_server, token: str) -> httpx.Client:
     )
 
 
-def test_token_then_catalog_then_request_lifecycle(org, live_server, transactional_db):
+def test_token_then_catalog_then_request_lifecycle(org, live_server, transactional_db, smtp_server):
     rita = _client(live_server, _token_for(live_server, "rita"))
 
     me = rita.get("/me").json()
@@ -72,6 +73,14 @@ def test_token_then_catalog_then_request_lifecycle(org, live_server, transaction
     assert "Order from stock room B" not in bodies
     notices = rita.get("/me/notifications").json()
     assert {n["kind"] for n in notices} >= {"request_acknowledged", "request_reply"}
+    worker.tick()
+    mails = [m for m in smtp_server.messages if m["To"] == "rita@city.example"]
+    assert [m["Subject"] for m in mails] == [
+        f"[{number}] Acknowledged: Laptop for new hire",
+        f"[{number}] New reply: Laptop for new hire",
+    ]
+    assert "Your laptop ships Monday." in mails[1].get_content()
+    assert "Order from stock room B" not in "".join(m.get_content() for m in mails)
 
     resolved = pete.post(f"/requests/{number}/transition", json={"status": "resolved"})
     assert resolved.json()["status"] == "resolved"

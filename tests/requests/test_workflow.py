@@ -124,3 +124,18 @@ class TestRouting:
         org.it_point.save()
         item = request_submit(requester=org.requester, service=org.laptop, answers=LAPTOP_ANSWERS)
         assert item.assignee == org.it_backup
+
+
+def test_assignee_hears_of_the_requesters_moves_not_of_colleagues(org, filed):
+    from staffdesk.notifications.models import Notification
+
+    request_transition(request=filed, actor=org.it_agent, to_status="acknowledged")
+    request_transition(request=filed, actor=org.it_agent, to_status="in_progress")
+    assert (
+        not Notification.objects.filter(recipient=org.it_point)
+        .exclude(kind="request_assigned")
+        .exists()
+    )
+    request_transition(request=filed, actor=org.requester, to_status="cancelled")
+    told = Notification.objects.get(recipient=org.it_point, kind="request_cancelled")
+    assert told.subject == "[IT-000001] Cancelled by the requester: New laptop"

@@ -71,6 +71,8 @@ def _check_filing(
         errors["service"] = [f"{service.name} is information only; read its description instead"]
     if priority not in Priority.values:
         errors["priority"] = ["must be 1 (critical), 2 (high), 3 (medium) or 4 (low)"]
+    if any(ord(char) < 32 for char in subject):
+        errors["subject"] = ["one line of text: no line breaks or control characters"]
     if len(subject) > SUBJECT_MAX:
         errors["subject"] = [f"at most {SUBJECT_MAX} characters"]
     if len(description) > DESCRIPTION_MAX:

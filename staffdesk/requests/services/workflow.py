@@ -144,7 +144,7 @@ def request_transition(
             actor=actor,
             now=moment,
         )
-    elif request.assignee is not None:
+    elif _is_requester_side(actor, request) and request.assignee is not None:
         notify(
             [request.assignee],
             request=request,
