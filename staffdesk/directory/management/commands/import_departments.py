@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from staffdesk.directory.imports import departments_import
-from staffdesk.directory.management.commands.import_people import add_import_arguments, run_import
+from staffdesk.directory.imports.command import add_import_arguments, run_import
 
 
 class Command(BaseCommand):
