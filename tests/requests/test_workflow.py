@@ -139,3 +139,32 @@ def test_assignee_hears_of_the_requesters_moves_not_of_colleagues(org, filed):
     request_transition(request=filed, actor=org.requester, to_status="cancelled")
     told = Notification.objects.get(recipient=org.it_point, kind="request_cancelled")
     assert told.subject == "[IT-000001] Cancelled by the requester: New laptop"
+
+
+def test_on_behalf_of_is_for_the_persons_lead_the_providing_team_and_admins(org):
+    from staffdesk.core.errors import PermissionDenied
+    from staffdesk.directory.models import Membership
+
+    with pytest.raises(PermissionDenied, match="on someone else's behalf"):
+        request_submit(
+            requester=org.colleague,
+            service=org.laptop,
+            answers=LAPTOP_ANSWERS,
+            on_behalf_of=org.requester,
+        )
+    # Leading IT does not make Lee the lead of Finance people.
+    with pytest.raises(PermissionDenied):
+        request_submit(
+            requester=org.it_lead,
+            service=org.leave,
+            answers={"reason": "x"},
+            on_behalf_of=org.requester,
+        )
+    Membership.objects.create(person=org.colleague, department=org.fin, role="lead")
+    for filer in (org.colleague, org.it_agent, org.admin):
+        filer = type(filer).objects.get(pk=filer.pk)  # fresh: team roles are cached per object
+        item = request_submit(
+            requester=filer, service=org.laptop, answers=LAPTOP_ANSWERS, on_behalf_of=org.requester
+        )
+        assert item.on_behalf_of == org.requester
+        assert item.requester_department == org.fin

@@ -17,7 +17,7 @@ from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Department, Person
-from staffdesk.directory.selectors import is_agent_of, is_lead, is_org_admin
+from staffdesk.directory.selectors import is_agent_of, is_lead_of, is_org_admin
 from staffdesk.requests.models import (
     Channel,
     IdempotencyKey,
@@ -87,14 +87,17 @@ def _check_filing(
         )
     if on_behalf_of is not None and on_behalf_of.pk != requester.pk:
         allowed = (
-            is_lead(requester)
+            (
+                on_behalf_of.department_id is not None
+                and is_lead_of(requester, on_behalf_of.department_id)
+            )
             or is_agent_of(requester, service.department_id)
             or is_org_admin(requester)
         )
         if not allowed:
             raise PermissionDenied(
-                "Only leads, agents of the providing department and admins can file on "
-                "someone else's behalf.",
+                "Only the lead of that person's department, agents of the providing "
+                "department and admins can file on someone else's behalf.",
                 errors={"on_behalf_of": ["you may not file for someone else"]},
             )
 

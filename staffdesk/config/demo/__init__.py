@@ -1,0 +1,123 @@
+"""The demo organization: a small city government with 90 days of requests, generated
+through the real services so that everything in it is consistent.
+
+Used by `staffdesk demo` (and so by `make run`). All randomness comes from one generator
+seeded with `seed`: two runs with the same seed on the same day give the same city (the
+history is anchored on the current time, so its dates follow the calendar).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from staffdesk.catalog.models import Service
+from staffdesk.config.demo.catalog import catalog_create
+from staffdesk.config.demo.clock import WorkingClock
+from staffdesk.config.demo.history import history_create
+from staffdesk.config.demo.organization import PASSWORD, organization_create
+from staffdesk.core import clock
+from staffdesk.core.errors import Conflict
+from staffdesk.directory.models import Department, Person
+from staffdesk.notifications.models import Notification
+from staffdesk.notifications.services import notification_skip_email_until
+
+DEFAULT_SEED = 7
+HISTORY_DAYS = 90
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A well-known demo account and what to try with it."""
+
+    role: str
+    username: str
+    who: str
+    try_this: str
+
+    password = PASSWORD
+
+
+SIGN_INS = (
+    SignIn(
+        "employee",
+        "employee",
+        "Priya Natarajan, Finance analyst",
+        "answer IT's question on your laptop request, file a request, close a resolved one",
+    ),
+    SignIn(
+        "agent",
+        "agent",
+        "Sofia Castillo, IT desktop support",
+        "your queue (laptops, accounts): reply, add an internal note, resolve",
+    ),
+    SignIn(
+        "lead",
+        "lead",
+        "Marcus Webb, Chief Information Officer",
+        "the whole IT queue: reassign, change a priority, file on someone's behalf",
+    ),
+    SignIn(
+        "admin",
+        "admin",
+        "Grace Liu, Mayor's office",
+        "/admin/ and every request that is not confidential",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """How much the demo generated."""
+
+    departments: int
+    people: int
+    services: int
+    requests: int
+    notifications: int
+
+
+def organization_exists() -> bool:
+    """Whether the database already has an organization the demo must not be mixed into."""
+    return Department.objects.exists()
+
+
+def sign_ins_exist() -> bool:
+    """Whether the well-known demo accounts are there (a real organization has none)."""
+    usernames = [sign_in.username for sign_in in SIGN_INS]
+    return Person.objects.filter(username__in=usernames).count() == len(usernames)
+
+
+@transaction.atomic
+def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> DemoSummary:
+    """Generate the demo city into an empty database; all of it or, on any error, nothing."""
+    moment = clock.resolve(now)
+    if organization_exists():
+        raise Conflict("The database already has departments; the demo fills only an empty one.")
+    rng = random.Random(seed)
+    # The organization and its catalog predate the history that uses them.
+    established_at = moment - timedelta(days=HISTORY_DAYS + 1)
+    organization = organization_create(
+        rng=rng, today=timezone.localdate(moment), established_at=established_at
+    )
+    catalog = catalog_create(organization=organization, established_at=established_at)
+    history = history_create(
+        rng=rng,
+        organization=organization,
+        catalog=catalog,
+        clock=WorkingClock(now=moment, days=HISTORY_DAYS),
+    )
+    # The history's notifications stay in-app; mailing them when the server starts would
+    # send everyone a few hundred messages about the past.
+    notification_skip_email_until(cutoff=max(clock.now(), moment))
+    return DemoSummary(
+        departments=len(organization.departments),
+        people=len(organization.people),
+        services=Service.objects.count(),
+        requests=len(history.requests),
+        notifications=Notification.objects.count(),
+    )

@@ -1,0 +1,372 @@
+"""About 200 requests over the past 90 days, each played through the real request services.
+
+Every case is planned first (see `plan`), then played in the order the cases were filed,
+each step with a backdated `now`, so numbers, timelines and notifications come out exactly
+as if people had used the application.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from staffdesk.catalog.models import FormField
+from staffdesk.config.demo.catalog import Catalog, FieldSpec
+from staffdesk.config.demo.clock import WORKING_DAY_MINUTES, WorkingClock
+from staffdesk.config.demo.organization import AWAY, Organization
+from staffdesk.config.demo.plan import Case, cases_plan
+from staffdesk.directory.models import Person
+from staffdesk.directory.services import person_set_away
+from staffdesk.requests.models import Channel, Priority, Request, Status
+from staffdesk.requests.services import (
+    request_add_note,
+    request_assign,
+    request_reply,
+    request_set_priority,
+    request_submit,
+    request_transition,
+    watcher_add,
+)
+
+Datatype = FormField.Datatype
+NEWEST_MINUTES_AGO = 2.0  # the last event of the history lies at least this far in the past
+SAME_TIME = timedelta(seconds=30)  # a note written right after the change it explains
+
+
+# Working minutes between a step and the one before it: (shortest, longest).
+DELAYS: dict[str, tuple[float, float]] = {
+    "watch": (2, 90),
+    "nudge": (400, 1600),
+    "ack": (5, 240),
+    "agent_reply": (2, 120),
+    "note": (10, 480),
+    "priority": (5, 120),
+    "reassign": (10, 300),
+    "start": (10, 600),
+    "ask": (20, 600),
+    "waiting": (1, 3),
+    "answer": (30, 1500),
+    "resolve": (60, 2700),
+    "reopen": (60, 1200),
+    "close_requester": (30, 1500),
+    "close_team": (1500, 3000),
+    "cancel_requester": (20, 1200),
+    "cancel_team": (10, 600),
+}
+
+AGENT_REPLIES = (
+    "Thanks {first}, I have picked this up and will keep you posted here.",
+    "Got it. I will look at this today.",
+    "Thanks for the details, {first}. I will come back to you shortly.",
+)
+NUDGES = (
+    "Any news on this? We are getting close to the date.",
+    "Hi, just checking whether this is still on track.",
+    "Could you give me an update, please?",
+)
+REOPENS = (
+    "Sorry, it is happening again since this morning.",
+    "Not quite there yet: one part is still missing.",
+    "Thanks, but the problem is back.",
+)
+THANKS = ("Thank you, all good!", "Works perfectly, thanks a lot.", "Great, thanks.", "")
+TEAM_CLOSINGS = (
+    "Closing: no further problems reported.",
+    "Closing after a week without news. File a new request if you need more.",
+)
+REQUESTER_CANCELS = (
+    "No longer needed, thanks.",
+    "Filed this by mistake, sorry.",
+    "We found another way; please cancel.",
+)
+TEAM_CANCELS = (
+    "Duplicate of an earlier request; we continue there.",
+    "As discussed on the phone, this is not needed any more.",
+    "This is handled by the county, not the city; I have sent you their contact.",
+)
+HANDOVERS = (
+    "{name} knows this best; handing it over.",
+    "Rebalancing the queue: {name} takes this one.",
+    "{name} is on site there tomorrow; reassigning.",
+)
+GENERIC_QUESTION = ("Could you confirm the details above are still correct?", "Yes, all correct.")
+GENERIC_NOTES = ("Checked the history: first request of this kind from this team.",)
+
+
+@dataclass
+class History:
+    """What history_create produced."""
+
+    requests: list[Request]
+
+
+def history_create(
+    *, rng: random.Random, organization: Organization, catalog: Catalog, clock: WorkingClock
+) -> History:
+    cases = cases_plan(rng=rng, organization=organization, catalog=catalog, span=clock.span)
+    player = _Player(rng=rng, organization=organization, catalog=catalog, clock=clock)
+    requests = [player.play(case) for case in cases]
+    player.start_absences(until=None)
+    return History(requests=requests)
+
+
+# --- Answers ----------------------------------------------------------------------------
+
+
+def _answer(rng: random.Random, spec: FieldSpec, filed_at: datetime) -> tuple[Any, str]:
+    """A valid answer to one question and how it reads in a subject line."""
+    match spec.datatype:
+        case Datatype.NUMBER:
+            value: Any = round(rng.uniform(spec.low, spec.high), spec.decimals)
+            if spec.decimals == 0:
+                value = int(value)
+                return value, f"{value:,}"
+            return value, f"{value:,.2f}"
+        case Datatype.DATETIME:
+            moment = _working_day(filed_at, rng.randint(*spec.days), rng.choice((8, 9, 10, 14)))
+            return moment.strftime("%Y-%m-%dT%H:%M"), f"{moment:%a} {moment.day} {moment:%b}"
+        case Datatype.SINGLEVALUELIST:
+            key, name = rng.choice(spec.choices)
+            return key, name
+        case Datatype.MULTIVALUELIST:
+            count = rng.randint(1, min(3, len(spec.choices)))
+            picked = set(rng.sample(range(len(spec.choices)), count))
+            chosen = [choice for index, choice in enumerate(spec.choices) if index in picked]
+            return [key for key, _ in chosen], ", ".join(name for _, name in chosen)
+        case _:
+            value = rng.choice(spec.samples)
+            return value, value
+
+
+def _working_day(filed_at: datetime, days: int, hour: int) -> datetime:
+    """A local, naive time `days` after filing, moved off the weekend."""
+    day: date = timezone.localtime(filed_at).date() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1 if days >= 0 else -1)
+    return datetime.combine(day, time(hour))
+
+
+# --- Playing ----------------------------------------------------------------------------
+
+
+class _Player:
+    """Plays planned cases through the services, in filing order."""
+
+    def __init__(
+        self,
+        *,
+        rng: random.Random,
+        organization: Organization,
+        catalog: Catalog,
+        clock: WorkingClock,
+    ) -> None:
+        self.rng = rng
+        self.organization = organization
+        self.catalog = catalog
+        self.clock = clock
+        people = organization.people
+        # person -> (from when, delegate, through which date); started once reached.
+        self.absences: dict[str, tuple[datetime, Person, date]] = {
+            username: (
+                clock.at(working_days * WORKING_DAY_MINUTES),
+                people[delegate],
+                timezone.localdate(clock.at(0)) + timedelta(days=days_after),
+            )
+            for username, delegate, working_days, days_after in AWAY
+        }
+        self.started: set[str] = set()
+
+    def start_absences(self, *, until: datetime | None) -> None:
+        """Record the absences that have begun by `until` (all when None), so routing sees them."""
+        for username, (since, delegate, through) in self.absences.items():
+            if username not in self.started and (until is None or since <= until):
+                person_set_away(
+                    person=self.organization.people[username], away_until=through, delegate=delegate
+                )
+                self.started.add(username)
+
+    def play(self, case: Case) -> Request:
+        rng, spec = self.rng, case.spec
+        minutes_ago = case.minutes_ago
+        delays = [rng.uniform(*DELAYS[beat]) for beat in case.beats]
+        delays = _fit(delays, budget=minutes_ago - NEWEST_MINUTES_AGO)
+        filed_at = self.clock.at(minutes_ago)
+        self.start_absences(until=filed_at)
+
+        answers: dict[str, Any] = {}
+        display = {"first": case.requester.first_name}
+        for field_spec in spec.fields:
+            value, shown = _answer(rng, field_spec, filed_at)
+            if field_spec.required or rng.random() < 0.65:
+                answers[field_spec.code] = value
+                display[field_spec.code] = shown
+        subject, description = (part.format(**display) for part in rng.choice(spec.requests))
+        request = request_submit(
+            requester=case.requester,
+            service=self.catalog.services[spec.code],
+            answers=answers,
+            subject=subject,
+            description=description,
+            priority=rng.choices(list(Priority.values), (4, 18, 58, 20))[0],
+            on_behalf_of=case.on_behalf_of,
+            channel=rng.choices((Channel.WEB, Channel.EMAIL, Channel.API), (80, 15, 5))[0],
+            now=filed_at,
+        )
+        step = _Step(self, case, request, display)
+        elapsed = minutes_ago
+        for beat, delay in zip(case.beats, delays, strict=True):
+            elapsed -= delay
+            step.run(beat, self.clock.at(elapsed))
+        return step.request
+
+    def worker(self, request: Request, moment: datetime) -> Person:
+        """Who on the team acts: the assignee, their delegate while away, else the lead."""
+        assignee = request.assignee
+        if assignee is not None and assignee.username in self.started:
+            since, delegate, through = self.absences[assignee.username]
+            if since <= moment and timezone.localdate(moment) <= through:
+                return delegate
+        if assignee is not None:
+            return assignee
+        return self.organization.departments[request.department.code].lead
+
+
+def _fit(delays: list[float], *, budget: float) -> list[float]:
+    """Shrink the delays (each to at least a minute) so the story ends before now."""
+    total = sum(delays)
+    if total <= budget or not delays:
+        return delays
+    floor = len(delays)
+    scale = max(budget - floor, 0) / max(total - floor, 1e-9)
+    return [1 + (delay - 1) * scale for delay in delays]
+
+
+class _Step:
+    """One case being played; `run` performs one beat of its story at a given moment."""
+
+    def __init__(
+        self, player: _Player, case: Case, request: Request, display: dict[str, str]
+    ) -> None:
+        self.player = player
+        self.rng = player.rng
+        self.case = case
+        self.request = request
+        self.display = display
+        self.customer = case.on_behalf_of or case.requester  # who answers questions
+        self.question, self.reply = self._pick(case.spec.questions or (GENERIC_QUESTION,))
+
+    def _pick(self, options: tuple[Any, ...]) -> Any:
+        chosen = self.rng.choice(options)
+        if isinstance(chosen, tuple):
+            return tuple(part.format(**self.display) for part in chosen)
+        return chosen.format(**self.display)
+
+    def run(self, beat: str, moment: datetime) -> None:
+        request, spec = self.request, self.case.spec
+        worker = self.player.worker(request, moment)
+        match beat:
+            case "watch":
+                self._watch(moment)
+            case "nudge":
+                request_reply(
+                    request=request, author=self.customer, body=self._pick(NUDGES), now=moment
+                )
+            case "ack":
+                self._move(worker, Status.ACKNOWLEDGED, moment)
+            case "agent_reply":
+                body = self._pick(AGENT_REPLIES)
+                request_reply(request=request, author=worker, body=body, now=moment)
+            case "note":
+                body = self._pick(spec.notes or GENERIC_NOTES)
+                request_add_note(request=request, author=worker, body=body, now=moment)
+            case "priority":
+                self._reprioritise(worker, moment)
+            case "reassign":
+                self._reassign(moment)
+            case "start":
+                self._move(worker, Status.IN_PROGRESS, moment)
+            case "ask":
+                request_reply(request=request, author=worker, body=self.question, now=moment)
+            case "waiting":
+                self._move(worker, Status.WAITING_ON_REQUESTER, moment)
+            case "answer":
+                request_reply(request=request, author=self.customer, body=self.reply, now=moment)
+            case "resolve":
+                note = self._pick(spec.resolutions)
+                self._move(worker, Status.RESOLVED, moment, note)
+            case "reopen":
+                body = self._pick(REOPENS)
+                request_reply(request=request, author=self.customer, body=body, now=moment)
+            case "close_requester":
+                self._move(self.customer, Status.CLOSED, moment, self._pick(THANKS))
+            case "close_team":
+                self._move(worker, Status.CLOSED, moment, self._pick(TEAM_CLOSINGS))
+            case "cancel_requester":
+                note = self._pick(REQUESTER_CANCELS)
+                self._move(self.customer, Status.CANCELLED, moment, note)
+            case "cancel_team":
+                self._move(worker, Status.CANCELLED, moment, self._pick(TEAM_CANCELS))
+            case _:
+                raise ValueError(f"unknown story beat {beat!r}")
+
+    def _move(self, actor: Person, status: str, moment: datetime, note: str = "") -> None:
+        self.request = request_transition(
+            request=self.request, actor=actor, to_status=status, note=note, now=moment
+        )
+
+    def _watch(self, moment: datetime) -> None:
+        """The requester's side copies in a colleague or their manager."""
+        customer = self.customer
+        colleagues = [
+            person
+            for person in self.player.organization.people.values()
+            if person.department_id == customer.department_id
+            and person.pk not in (self.case.requester.pk, customer.pk)
+        ]
+        if customer.manager is not None and customer.manager.pk != self.case.requester.pk:
+            colleagues.append(customer.manager)
+        if colleagues:
+            watcher_add(
+                request=self.request,
+                actor=customer,
+                person=self.rng.choice(colleagues),
+                now=moment,
+            )
+
+    def _reprioritise(self, worker: Person, moment: datetime) -> None:
+        current = self.request.priority
+        higher = current > Priority.P1 and (current == Priority.P4 or self.rng.random() < 0.7)
+        priority = current - 1 if higher else current + 1
+        self.request = request_set_priority(
+            request=self.request, actor=worker, priority=priority, now=moment
+        )
+        reason = (
+            "Raising the priority: it is blocking the team's work."
+            if higher
+            else "Lowering the priority: a workaround is in place."
+        )
+        request_add_note(request=self.request, author=worker, body=reason, now=moment + SAME_TIME)
+
+    def _reassign(self, moment: datetime) -> None:
+        """The department lead hands the case to someone else on the team, with a note."""
+        request = self.request
+        organization = self.player.organization
+        department = organization.departments[request.department.code]
+        current = request.assignee.pk if request.assignee else None
+        choices = [
+            person
+            for person in organization.team[department.code]
+            if person.pk not in (current, department.lead_id)
+            and person.username not in self.player.started
+        ]
+        lead = department.lead
+        if not choices or lead is None:
+            return
+        assignee = self.rng.choice(choices)
+        self.request = request_assign(request=request, actor=lead, assignee=assignee, now=moment)
+        body = self.rng.choice(HANDOVERS).format(name=assignee.first_name)
+        request_add_note(request=self.request, author=lead, body=body, now=moment + SAME_TIME)

@@ -1,0 +1,171 @@
+"""`staffdesk demo`: a consistent, deterministic demo city built through the real services."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from staffdesk.catalog.answers import answers_validate
+from staffdesk.catalog.models import FormField, Service
+from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.notifications.models import Notification
+from staffdesk.requests.models import Request, RequestEvent, Status, Watcher
+from tests.factories import DepartmentFactory
+
+PASSWORD = "staffdesk-demo"
+CORE_DEPARTMENTS = {"HR", "IT", "FIN", "PROC", "FAC", "LAW", "FLEET", "WATER"}
+
+
+def run_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def fingerprint() -> list[tuple]:
+    return list(
+        Request.objects.order_by("number").values_list(
+            "number", "subject", "status", "priority", "requester__username", "assignee__username"
+        )
+    )
+
+
+def test_demo_builds_a_consistent_city(db):
+    started = timezone.now()
+    output = run_demo()
+
+    departments = Department.objects.all()
+    assert len(departments) >= 8
+    assert {department.code for department in departments} >= CORE_DEPARTMENTS
+    assert 55 <= Person.objects.count() <= 70
+    for department in departments.filter(code__in=CORE_DEPARTMENTS):
+        assert department.lead is not None
+        assert Membership.objects.filter(
+            department=department, person=department.lead, role=Membership.Role.LEAD
+        ).exists()
+        # Managers form a tree with the lead at the top.
+        for person in department.people.exclude(pk=department.lead_id):
+            chain, boss = [], person.manager
+            while boss is not None and boss.department_id == department.pk:
+                chain.append(boss.pk)
+                assert len(chain) < 10, f"manager loop above {person}"
+                if boss.pk == department.lead_id:
+                    break
+                boss = boss.manager
+            assert chain and chain[-1] == department.lead_id, (
+                f"{person} does not report up to the lead"
+            )
+    assert Person.objects.exclude(away_until=None).exclude(delegate=None).count() >= 2
+    assert all(person.email.endswith("@city.example") for person in Person.objects.all())
+    history_start = (started - timedelta(days=91)).date()
+    assert all(
+        history_start - timedelta(days=20 * 366) <= person.start_date <= history_start
+        for person in Person.objects.all()
+    )
+
+    services = Service.objects.all()
+    assert 25 <= len(services) <= 35
+    assert services.filter(fulfilment=Service.Fulfilment.INFORMATION).exists()
+    assert services.filter(department__code="HR", confidential=True).count() >= 2
+    assert services.filter(department__code="LAW", confidential=True).exists()
+    assert set(FormField.objects.values_list("datatype", flat=True)) == set(
+        FormField.Datatype.values
+    )
+    for service in services.select_related("point_person", "backup"):
+        team = set(service.department.memberships.values_list("person_id", flat=True))
+        assert {service.point_person_id, service.backup_id} <= team, service.code
+
+    requests = Request.objects.select_related("service", "department")
+    assert 180 <= len(requests) <= 220
+    assert set(requests.values_list("status", flat=True)) == set(Status.values)
+    assert requests.exclude(on_behalf_of=None).exists()
+    assert requests.filter(confidential=True).exists()
+    assert len(set(requests.values_list("priority", flat=True))) >= 3
+    assert Watcher.objects.exists()
+    assert RequestEvent.objects.filter(kind=RequestEvent.Kind.REPLY, is_internal=False).exists()
+    assert RequestEvent.objects.filter(kind=RequestEvent.Kind.NOTE, is_internal=True).exists()
+
+    sequences = defaultdict(list)
+    for request in requests:
+        sequences[request.department.code].append(request.sequence)
+        assert request.number == f"{request.department.code}-{request.sequence:06d}"
+        answers_validate(fields=request.service.fields.all(), answers=request.answers)
+        assert request.confidential == request.service.confidential
+    for code, numbers in sequences.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), code
+
+    # The history lies in the past 90 days, each timeline in order, numbers in filing order.
+    assert started - timedelta(days=91) <= min(r.created_at for r in requests)
+    for request in requests:
+        moments = list(request.events.order_by("id").values_list("created_at", flat=True))
+        assert moments == sorted(moments) and moments[-1] < started, request.number
+    for code in sequences:
+        by_number = list(requests.filter(department__code=code).order_by("sequence"))
+        assert by_number == sorted(by_number, key=lambda r: r.created_at), code
+
+    # Historical notifications are in-app only: nothing waits to be mailed.
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(email_status=Notification.EmailStatus.PENDING).exists()
+
+    for username in ("employee", "agent", "lead", "admin"):
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+        assert username in output
+    assert PASSWORD in output
+    admin = Person.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert Service.objects.get(code="it-laptop").point_person.username == "agent"
+    assert Department.objects.get(code="IT").lead.username == "lead"
+    assert Person.objects.get(username="employee").department.code == "FIN"
+    assert Request.objects.filter(requester__username="employee").count() >= 5
+
+
+def test_the_same_seed_gives_the_same_city(transactional_db):
+    # transactional_db: flush empties the database for real (PostgreSQL cannot TRUNCATE
+    # inside the test's transaction).
+    run_demo("--seed", "11")
+    first = fingerprint()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Department.objects.exists()
+    run_demo("--seed", "11")
+    assert fingerprint() == first
+    call_command("flush", interactive=False, verbosity=0)
+    run_demo("--seed", "12")
+    assert fingerprint() != first
+
+
+def test_if_empty_leaves_a_populated_database_alone(db):
+    run_demo()
+    before = (Person.objects.count(), Request.objects.count(), RequestEvent.objects.count())
+    output = run_demo("--if-empty")
+    assert (Person.objects.count(), Request.objects.count(), RequestEvent.objects.count()) == before
+    assert "employee" in output and PASSWORD in output
+    with pytest.raises(CommandError, match="already has departments"):
+        run_demo()
+    assert Request.objects.count() == before[1]
+
+
+def test_refuses_a_real_organization_and_shows_no_demo_sign_ins(db):
+    DepartmentFactory(code="PARKS")
+    with pytest.raises(CommandError, match="--if-empty"):
+        run_demo()
+    output = run_demo("--if-empty")
+    assert PASSWORD not in output
+    assert Department.objects.count() == 1
+
+
+def test_a_failure_leaves_nothing_half_written(db, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("staffdesk.config.demo.history_create", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_demo()
+    assert not Department.objects.exists()
+    assert not Person.objects.exists()
+    assert not Service.objects.exists()
