@@ -160,9 +160,11 @@ class Watcher(models.Model):
         return f"{self.person} watches {self.request_id}"
 
 
-class EventQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EventQuerySet:
-        """Events of visible requests; internal ones only for the providing team."""
+class RequestPartQuerySet(models.QuerySet):
+    """Rows that belong to a request and may be internal: timeline events and attachments."""
+
+    def visible_to(self, user) -> RequestPartQuerySet:
+        """Those of visible requests; internal ones only for the providing team."""
         if not (user and user.is_authenticated):
             return self.none()
         teams = Membership.objects.filter(person_id=user.pk).values("department_id")
@@ -194,7 +196,7 @@ class RequestEvent(models.Model):
     body = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
+    objects = RequestPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -202,17 +204,6 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class AttachmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AttachmentQuerySet:
-        """Attachments of visible requests; internal ones only for the providing team."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
-        return self.filter(request__in=Request.objects.visible_to(user)).filter(
-            Q(is_internal=False) | Q(request__department_id__in=teams)
-        )
 
 
 class Attachment(models.Model):
@@ -231,7 +222,7 @@ class Attachment(models.Model):
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=clock.now)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = RequestPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
