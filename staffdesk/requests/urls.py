@@ -1,11 +1,16 @@
 from django.urls import path
 
-from staffdesk.requests import views
+from staffdesk.core.views_pending import pending
+from staffdesk.requests.views import detail
 
 app_name = "requests"
 urlpatterns = [
-    path("<str:number>", views.request_detail, name="detail"),
+    path("", pending, name="mine"),
+    path("queue/", pending, name="queue"),
+    path("<str:number>", detail.request_detail, name="detail"),
     path(
-        "<str:number>/attachments/<int:attachment_id>", views.attachment_download, name="attachment"
+        "<str:number>/attachments/<int:attachment_id>",
+        detail.attachment_download,
+        name="attachment",
     ),
 ]
