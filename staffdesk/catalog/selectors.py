@@ -6,6 +6,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound
+from staffdesk.directory.models import Membership, Person
+from staffdesk.directory.selectors import is_agent_of, is_org_admin, person_list, team_roles
 
 
 def service_list(*, user, query: str = "", department_code: str = "") -> QuerySet[Service]:
@@ -33,3 +35,30 @@ def access_service(*, user, code: str) -> Service:
     if service is None:
         raise NotFound(f"No service with code {code!r}.")
     return service
+
+
+def catalog_list(*, user, query: str = "", department_code: str = "") -> QuerySet[Service]:
+    """The services on offer (active ones), in catalog order: department, group, name.
+
+    Without the form fields, which lists and search results never show.
+    """
+    return (
+        service_list(user=user, query=query, department_code=department_code)
+        .filter(is_active=True)
+        .prefetch_related(None)
+        .order_by("department__name", "department__code", "group", "name")
+    )
+
+
+def beneficiary_list(*, user, service: Service) -> QuerySet[Person]:
+    """The people this user may file a request of this service for, besides themselves.
+
+    The same rule the filing service enforces (`requests.services.submit._check_filing`):
+    agents of the providing department and organization admins may file for anyone, the lead
+    of a department for its people; nobody else for anyone.
+    """
+    people = person_list(user=user).filter(is_active=True).exclude(pk=user.pk)
+    if is_org_admin(user) or is_agent_of(user, service.department_id):
+        return people
+    led = [dept for dept, role in team_roles(user).items() if role == Membership.Role.LEAD]
+    return people.filter(department_id__in=led)

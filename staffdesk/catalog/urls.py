@@ -1,8 +1,9 @@
 from django.urls import path
 
-from staffdesk.core.views_pending import pending
+from staffdesk.catalog import views
 
 app_name = "catalog"
 urlpatterns = [
-    path("", pending, name="index"),
+    path("", views.catalog_index, name="index"),
+    path("<str:code>/", views.department_detail, name="department"),
 ]

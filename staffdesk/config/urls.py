@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from staffdesk.config import views
+from staffdesk.config import profile, views
 from staffdesk.config.api import api
 
 urlpatterns = [
@@ -11,7 +11,11 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalog/", include("staffdesk.catalog.urls")),
     path("requests/", include("staffdesk.requests.urls")),
-    path("me/", include("staffdesk.directory.urls")),
+    path("me/", profile.profile, name="profile"),
+    path("me/away", profile.away_set, name="profile_away"),
+    path("me/tokens", profile.token_create, name="profile_token_create"),
+    path("me/tokens/<int:token_id>/revoke", profile.token_revoke, name="profile_token_revoke"),
+    path("me/notifications", profile.preferences_set, name="profile_preferences"),
     path("notifications/", include("staffdesk.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

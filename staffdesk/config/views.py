@@ -5,25 +5,29 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from staffdesk.catalog.selectors import service_list
+from staffdesk.catalog.selectors import catalog_list
 from staffdesk.requests.models import OPEN_STATUSES
 from staffdesk.requests.selectors import RequestFilters, request_list
 
+SEARCH_LIMIT = 25
+MY_REQUESTS_LIMIT = 20
 
+
+@require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
+    """The search box and my open requests; typing in the box asks for the results alone."""
     query = request.GET.get("q", "").strip()
+    # One more than shown, to know whether to say the list was cut.
+    found = list(catalog_list(user=request.user, query=query)[: SEARCH_LIMIT + 1]) if query else []
+    results = {"query": query, "services": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "config/partials/service_results.html", results)
     mine = request_list(
         user=request.user, filters=RequestFilters(requester="me", status=OPEN_STATUSES)
-    )[:20]
-    services = service_list(user=request.user, query=query).filter(is_active=True)[:50]
-    return render(
-        request,
-        "config/home.html",
-        {
-            "my_requests": mine,
-            "services": services,
-            "query": query,
-        },
-    )
+    )[:MY_REQUESTS_LIMIT]
+    return render(request, "config/home.html", {**results, "my_requests": mine})

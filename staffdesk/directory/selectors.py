@@ -77,5 +77,24 @@ def access_person(*, user, person_id: int) -> Person:
     return person
 
 
+def colleague_list(*, user) -> QuerySet[Person]:
+    """Active people of the user's department or on one of the user's service teams (not the user)."""
+    if not (user and user.is_authenticated):
+        return Person.objects.none()
+    same_place = Q(memberships__department_id__in=team_department_ids(user))
+    if user.department_id is not None:
+        same_place |= Q(department_id=user.department_id)
+    # The team condition joins memberships: collect ids in a subquery so nobody is listed twice.
+    ids = Person.objects.filter(same_place).values("pk")
+    return Person.objects.visible_to(user).filter(is_active=True, pk__in=ids).exclude(pk=user.pk)
+
+
+def access_colleague(*, user, person_id: int) -> Person:
+    person = colleague_list(user=user).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(f"No colleague with id {person_id}.")
+    return person
+
+
 def api_token_list(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.visible_to(user).active()

@@ -7,6 +7,7 @@ import secrets
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from staffdesk.core import clock
 from staffdesk.core.errors import NotFound, ValidationFailed
@@ -73,6 +74,12 @@ def api_token_authenticate(*, secret: str, now: datetime | None = None) -> Perso
 
 @transaction.atomic
 def person_set_away(*, person: Person, away_until: date | None, delegate: Person | None) -> Person:
+    """Set (or, with None, clear) the last day away and who takes new work meanwhile."""
+    if away_until is not None and away_until < timezone.localdate(clock.now()):
+        raise ValidationFailed(
+            "The away-until date is in the past.",
+            errors={"away_until": ["choose today or a later date"]},
+        )
     if delegate is not None and delegate.pk == person.pk:
         raise ValidationFailed(
             "You cannot be your own delegate.", errors={"delegate": ["choose someone else"]}

@@ -61,3 +61,34 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}: {self.subject}"
+
+
+class NotificationPreferenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationPreferenceQuerySet:
+        """A person sees only their own preferences."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        return self.filter(person_id=user.pk)
+
+
+class NotificationPreference(models.Model):
+    """Whether a person wants email for one kind of notification; in-app is always shown."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    email = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    objects = NotificationPreferenceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"], name="notification_preference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.kind}: email {'on' if self.email else 'off'}"

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
-from staffdesk.notifications.models import Notification
+from staffdesk.core.errors import NotFound
+from staffdesk.core.pagination import Page, paginate_by_id
+from staffdesk.notifications.kinds import all_kinds
+from staffdesk.notifications.models import Notification, NotificationPreference
+
+PAGE_SIZE = 50
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
@@ -16,3 +23,33 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notificati
 
 def unread_count(*, user) -> int:
     return notification_list(user=user, unread_only=True).count()
+
+
+def notification_page(*, user, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
+    """One page of my notifications, newest first (keyset on the id: same cost at any depth)."""
+    return paginate_by_id(notification_list(user=user), cursor=cursor, limit=limit)
+
+
+def access_notification(*, user, notification_id: int) -> Notification:
+    notification = notification_list(user=user).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(f"No notification with id {notification_id}.")
+    return notification
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    """One registered kind and whether this person gets it by email."""
+
+    code: str
+    label: str
+    email: bool
+
+
+def notification_preferences(*, user) -> list[PreferenceRow]:
+    """Every registered kind with the person's choice; email is on until turned off."""
+    chosen = dict(NotificationPreference.objects.visible_to(user).values_list("kind", "email"))
+    return [
+        PreferenceRow(code=kind.code, label=kind.label, email=chosen.get(kind.code, True))
+        for kind in all_kinds()
+    ]

@@ -6,11 +6,14 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
+from django.db import transaction
+
 from staffdesk.core import clock
-from staffdesk.core.errors import NotFound
+from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.notifications import email
-from staffdesk.notifications.models import Notification
+from staffdesk.notifications.kinds import is_registered
+from staffdesk.notifications.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +32,18 @@ def notification_create(
     thread_key: str = "",
     now: datetime | None = None,
 ) -> Notification:
-    """Write a notification in the caller's transaction: it exists (and is mailed) only if that commits."""
+    """Write a notification in the caller's transaction: it exists (and is mailed) only if that commits.
+
+    It is always shown in-app; it is not mailed when the recipient turned email off for `kind`.
+    """
     moment = clock.resolve(now)
-    wants_email = bool(recipient.email) and recipient.is_active
+    wants_email = (
+        bool(recipient.email)
+        and recipient.is_active
+        and not NotificationPreference.objects.filter(
+            person=recipient, kind=kind, email=False
+        ).exists()
+    )
     return Notification.objects.create(
         recipient=recipient,
         kind=kind,
@@ -62,6 +74,29 @@ def notification_mark_all_read(*, user, now: datetime | None = None) -> int:
         Notification.objects.visible_to(user)
         .filter(read_at__isnull=True)
         .update(read_at=clock.resolve(now))
+    )
+
+
+@transaction.atomic
+def notification_preferences_set(
+    *, person: Person, email_by_kind: dict[str, bool], now: datetime | None = None
+) -> list[NotificationPreference]:
+    """Record, per registered kind, whether the person wants it by email (in-app stays on)."""
+    unknown = sorted(code for code in email_by_kind if not is_registered(code))
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown notification kind: {', '.join(unknown)}.",
+            errors={"email": [f"unknown kind {code!r}" for code in unknown]},
+        )
+    moment = clock.resolve(now)
+    return NotificationPreference.objects.bulk_create(
+        [
+            NotificationPreference(person=person, kind=code, email=wanted, updated_at=moment)
+            for code, wanted in email_by_kind.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["person", "kind"],
+        update_fields=["email", "updated_at"],
     )
 
 

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from staffdesk.core.views_pending import pending
+from staffdesk.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("", pending, name="list"),
+    path("", views.notification_list, name="list"),
+    path("read", views.notification_read_all, name="read_all"),
+    path("<int:notification_id>/read", views.notification_read, name="read"),
+    path("<int:notification_id>/open", views.notification_open, name="open"),
 ]

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 
+from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound, ValidationFailed
-from staffdesk.core.pagination import Page, paginate_by_id
-from staffdesk.directory.selectors import is_agent_of
-from staffdesk.requests.models import Attachment, Request, RequestEvent, Status, Watcher
+from staffdesk.core.pagination import Page, paginate_by_id, paginate_by_keys
+from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.directory.selectors import is_agent_of, team_department_ids
+from staffdesk.requests.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Priority,
+    Request,
+    RequestEvent,
+    Status,
+    Watcher,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,7 @@ class RequestFilters:
     assignee: str = ""  # a person id, "me" or "none"
     requester: str = ""  # a person id or "me"
     text: str = ""
+    priority: int | None = None
 
 
 def _person_filter(value: str, *, user, field: str) -> Q:
@@ -58,6 +71,13 @@ def request_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Req
         requests = requests.filter(_person_filter(filters.assignee, user=user, field="assignee"))
     if filters.requester:
         requests = requests.filter(_person_filter(filters.requester, user=user, field="requester"))
+    if filters.priority is not None:
+        if filters.priority not in Priority.values:
+            raise ValidationFailed(
+                "priority must be 1 (critical), 2 (high), 3 (medium) or 4 (low).",
+                errors={"priority": ["must be 1, 2, 3 or 4"]},
+            )
+        requests = requests.filter(priority=filters.priority)
     for word in filters.text.split():
         requests = requests.filter(
             Q(subject__icontains=word) | Q(description__icontains=word) | Q(number__iexact=word)
@@ -69,6 +89,125 @@ def request_page(
     *, user, filters: RequestFilters | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page:
     return paginate_by_id(request_list(user=user, filters=filters), cursor=cursor, limit=limit)
+
+
+# Orders a list can be shown in; each ends with the id so the order is total (keyset pages).
+REQUEST_SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "priority": ("priority", "created_at", "id"),
+    "updated": ("-updated_at", "-id"),
+}
+LIST_PAGE_SIZE = 25
+
+
+def _sorted_page(requests: QuerySet[Request], *, sort: str, cursor: str | None, limit: int) -> Page:
+    if sort not in REQUEST_SORTS:
+        raise ValidationFailed(
+            f"Unknown sort {sort!r}; use one of {', '.join(REQUEST_SORTS)}.",
+            errors={"sort": [f"unknown: {sort}"]},
+        )
+    return paginate_by_keys(requests, keys=REQUEST_SORTS[sort], cursor=cursor, limit=limit)
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """What an agent's queue covers: the departments of their teams, those teams' active
+    members (the people work can be assigned to) and the departments' services."""
+
+    departments: list[Department]
+    members: list[Person]
+    services: list[Service]
+
+
+def queue_scope(*, user) -> QueueScope:
+    """The queue is for agents and leads; anybody else gets NotFound."""
+    team_ids = team_department_ids(user)
+    if not team_ids:
+        raise NotFound("The queue is for members of a service team.")
+    memberships = (
+        Membership.objects.filter(
+            department__in=Department.objects.visible_to(user).filter(id__in=team_ids),
+            person__in=Person.objects.visible_to(user).filter(is_active=True),
+        )
+        .select_related("person", "department")
+        .order_by("department__name", "person__last_name", "person__first_name", "person_id")
+    )
+    departments: dict[int, Department] = {}
+    members: dict[int, Person] = {}
+    for membership in memberships:
+        departments.setdefault(membership.department_id, membership.department)
+        members.setdefault(membership.person_id, membership.person)
+    services = (
+        Service.objects.visible_to(user)
+        .filter(department_id__in=team_ids)
+        .select_related("department")
+        .order_by("department__name", "name", "id")
+    )
+    return QueueScope(
+        departments=list(departments.values()),
+        members=sorted(members.values(), key=lambda p: (p.last_name, p.first_name, p.pk)),
+        services=list(services),
+    )
+
+
+def queue_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Request]:
+    """Open requests of the departments whose team the user is on; all open statuses by default."""
+    filters = filters or RequestFilters()
+    if not filters.status:
+        filters = replace(filters, status=OPEN_STATUSES)
+    return request_list(user=user, filters=filters).filter(
+        status__in=OPEN_STATUSES, department_id__in=team_department_ids(user)
+    )
+
+
+def queue_page(
+    *,
+    user,
+    filters: RequestFilters | None = None,
+    sort: str = "newest",
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+) -> Page:
+    return _sorted_page(
+        queue_list(user=user, filters=filters), sort=sort, cursor=cursor, limit=limit
+    )
+
+
+# "My requests": how a request concerns me, and the status groups it can be narrowed to.
+MY_RELATIONS = ("all", "filed", "watching")
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": tuple(OPEN_STATUSES),
+    "done": (Status.RESOLVED, Status.CLOSED, Status.CANCELLED),
+    "all": (),
+}
+
+
+def my_request_list(
+    *, user, relation: str = "all", filters: RequestFilters | None = None
+) -> QuerySet[Request]:
+    """What I filed, what was filed for me, what I watch ("all"), or one of those kinds."""
+    if relation not in MY_RELATIONS:
+        raise ValidationFailed(
+            f"Unknown relation {relation!r}; use one of {', '.join(MY_RELATIONS)}.",
+            errors={"relation": [f"unknown: {relation}"]},
+        )
+    filed = Q(requester_id=user.pk) | Q(on_behalf_of_id=user.pk)
+    watching = Q(Exists(Watcher.objects.filter(request_id=OuterRef("pk"), person_id=user.pk)))
+    rule = {"all": filed | watching, "filed": filed, "watching": watching}[relation]
+    return request_list(user=user, filters=filters).filter(rule)
+
+
+def my_request_page(
+    *,
+    user,
+    relation: str = "all",
+    filters: RequestFilters | None = None,
+    cursor: str | None = None,
+    limit: int = LIST_PAGE_SIZE,
+) -> Page:
+    requests = my_request_list(user=user, relation=relation, filters=filters)
+    return _sorted_page(requests, sort="newest", cursor=cursor, limit=limit)
 
 
 def request_counts(*, user, filters: RequestFilters | None = None) -> dict[str, int]:
@@ -132,3 +271,75 @@ def request_watchers(*, user, request: Request) -> QuerySet[Watcher]:
 def can_work_on(user, request: Request) -> bool:
     """Agents and leads of the providing department work on its requests."""
     return is_agent_of(user, request.department_id)
+
+
+def is_requester_side(user, request: Request) -> bool:
+    """The requester and the person the request was filed for."""
+    return user.pk in (request.requester_id, request.on_behalf_of_id)
+
+
+def request_events(*, user, request: Request) -> QuerySet[RequestEvent]:
+    """The timeline without its files: an attachment event names its file in `data`."""
+    return (
+        RequestEvent.objects.visible_to(user)
+        .filter(request=request)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of the request form under its field's label; `moment` for date answers."""
+
+    label: str
+    text: str
+    moment: datetime | None = None
+
+
+def request_answers(*, request: Request) -> list[Answer]:
+    """The answers in form order, list keys shown by their names (one query for the fields)."""
+    fields = list(request.service.fields.all())
+    answers = [
+        _answer(field, request.answers[field.code])
+        for field in fields
+        if field.code in request.answers
+    ]
+    known = {field.code for field in fields}
+    # A field removed from the form after filing keeps its answer, under its code.
+    answers += [
+        Answer(label=code, text=str(value))
+        for code, value in request.answers.items()
+        if code not in known
+    ]
+    return answers
+
+
+def _answer(field: FormField, value) -> Answer:
+    names = {str(choice["key"]): str(choice["name"]) for choice in field.values}
+    values = value if isinstance(value, list) else [value]
+    text = ", ".join(names.get(str(item), str(item)) for item in values)
+    if field.datatype == FormField.Datatype.DATETIME and isinstance(value, str):
+        return Answer(label=field.label, text=text, moment=parse_datetime(value))
+    return Answer(label=field.label, text=text)
+
+
+def request_people(*, user, request: Request) -> QuerySet[Person]:
+    """Active people of the requester's department and of the providing team, the latter
+    flagged `on_team`: whom the request page offers to assign or to add as watchers."""
+    team = Membership.objects.filter(department_id=request.department_id)
+    offered = Q(pk__in=team.values("person_id"))
+    if request.requester_department_id is not None:
+        offered |= Q(department_id=request.requester_department_id)
+    return (
+        Person.objects.visible_to(user)
+        .filter(offered, is_active=True)
+        .annotate(on_team=Exists(team.filter(person_id=OuterRef("pk"))))
+    )
+
+
+def access_watcher(*, user, request: Request, person_id: int) -> Watcher:
+    watcher = request_watchers(user=user, request=request).filter(person_id=person_id).first()
+    if watcher is None:
+        raise NotFound(f"Person {person_id} does not watch {request.number}.")
+    return watcher

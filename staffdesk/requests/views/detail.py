@@ -1,17 +1,42 @@
-"""Web pages of requests."""
+"""The request page and every action on it.
+
+Each action is a plain POST form answered with a redirect back to the page and a message;
+htmx posts get the refreshed page section instead. A refused action writes nothing and
+shows the page again with the reason, under the status of the domain error.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
-from staffdesk.core.errors import NotFound
-from staffdesk.requests import selectors, services
+from staffdesk.core.errors import DomainError, NotFound
+from staffdesk.directory.selectors import access_person
+from staffdesk.requests import forms, selectors, services
 from staffdesk.requests.downloads import attachment_response
+from staffdesk.requests.models import Priority, Request, RequestEvent, Status
+from staffdesk.requests.services.messaging import attachment_add_many, request_message_post
+
+# What the button that moves a request to each status says.
+MOVE_LABELS = {
+    Status.ACKNOWLEDGED: "Acknowledge",
+    Status.IN_PROGRESS: "Start work",
+    Status.WAITING_ON_REQUESTER: "Wait on requester",
+    Status.RESOLVED: "Resolve",
+    Status.CLOSED: "Close",
+    Status.CANCELLED: "Cancel",
+}
+STATUS_LABELS = dict(Status.choices)
+PRIORITY_LABELS = dict(Priority.choices)
 
 
-def _access(request: HttpRequest, number: str):
+def _access(request: HttpRequest, number: str) -> Request:
     try:
         return selectors.access_request(user=request.user, number=number)
     except NotFound as exc:
@@ -19,22 +44,13 @@ def _access(request: HttpRequest, number: str):
 
 
 @login_required
+@require_safe
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    item = _access(request, number)
-    return render(
-        request,
-        "requests/detail.html",
-        {
-            "item": item,
-            "timeline": selectors.request_timeline(user=request.user, request=item),
-            "watchers": selectors.request_watchers(user=request.user, request=item),
-            "allowed_transitions": services.allowed_transitions(user=request.user, request=item),
-            "is_team": selectors.can_work_on(request.user, item),
-        },
-    )
+    return _page(request, _access(request, number))
 
 
 @login_required
+@require_safe
 def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
     item = _access(request, number)
     try:
@@ -44,3 +60,215 @@ def attachment_download(request: HttpRequest, number: str, attachment_id: int) -
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return attachment_response(attachment)
+
+
+# --- Actions ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def request_reply(request: HttpRequest, number: str) -> HttpResponse:
+    def reply(item: Request) -> str:
+        body = forms.parse(forms.MessageForm, request.POST)["body"]
+        files = request.FILES.getlist("files")
+        request_message_post(request=item, author=request.user, body=body, files=files)
+        return "Reply sent."
+
+    return _act(request, number, "reply", reply)
+
+
+@login_required
+@require_POST
+def request_note(request: HttpRequest, number: str) -> HttpResponse:
+    def note(item: Request) -> str:
+        body = forms.parse(forms.MessageForm, request.POST)["body"]
+        files = request.FILES.getlist("files")
+        request_message_post(
+            request=item, author=request.user, body=body, files=files, internal=True
+        )
+        return "Internal note added."
+
+    return _act(request, number, "note", note)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
+    def upload(item: Request) -> str:
+        files = request.FILES.getlist("files")
+        added = attachment_add_many(request=item, uploader=request.user, files=files)
+        return f"Added {len(added)} file{'' if len(added) == 1 else 's'}."
+
+    return _act(request, number, "upload", upload)
+
+
+@login_required
+@require_POST
+def request_transition(request: HttpRequest, number: str) -> HttpResponse:
+    def move(item: Request) -> str:
+        status = forms.parse(forms.TransitionForm, request.POST)["status"]
+        moved = services.request_transition(request=item, actor=request.user, to_status=status)
+        return f"{moved.number} is now {moved.get_status_display().lower()}."
+
+    return _act(request, number, "transition", move)
+
+
+@login_required
+@require_POST
+def request_assign(request: HttpRequest, number: str) -> HttpResponse:
+    def assign(item: Request) -> str:
+        person_id = forms.parse(forms.AssignForm, request.POST)["assignee"]
+        person = access_person(user=request.user, person_id=person_id) if person_id else None
+        services.request_assign(request=item, actor=request.user, assignee=person)
+        if person is None:
+            return f"Unassigned: back in the {item.department.name} queue."
+        return f"Assigned to {person.display_name}."
+
+    return _act(request, number, "assign", assign)
+
+
+@login_required
+@require_POST
+def request_priority(request: HttpRequest, number: str) -> HttpResponse:
+    def prioritize(item: Request) -> str:
+        priority = forms.parse(forms.PriorityForm, request.POST)["priority"]
+        changed = services.request_set_priority(request=item, actor=request.user, priority=priority)
+        return f"Priority set to {changed.get_priority_display()}."
+
+    return _act(request, number, "priority", prioritize)
+
+
+@login_required
+@require_POST
+def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
+    def add(item: Request) -> str:
+        person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]
+        person = access_person(user=request.user, person_id=person_id)
+        services.watcher_add(request=item, actor=request.user, person=person)
+        return f"{person.display_name} now watches {item.number}."
+
+    return _act(request, number, "watcher_add", add)
+
+
+@login_required
+@require_POST
+def watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
+    def remove(item: Request) -> str:
+        person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]
+        watcher = selectors.access_watcher(user=request.user, request=item, person_id=person_id)
+        services.watcher_remove(request=item, actor=request.user, person=watcher.person)
+        return f"{watcher.person.display_name} no longer watches {item.number}."
+
+    return _act(request, number, "watcher_remove", remove)
+
+
+# --- Shared by the actions and the page ---------------------------------------------------
+
+
+def _act(
+    request: HttpRequest, number: str, form: str, action: Callable[[Request], str]
+) -> HttpResponse:
+    """Run one action on a request the user can see (else 404) and answer as the page does."""
+    item = _access(request, number)
+    try:
+        done = action(item)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _page(request, item, status=exc.status_code, failed=form, errors=exc.errors)
+    messages.success(request, done)
+    if request.htmx:
+        return _page(request, _access(request, number))
+    return redirect("requests:detail", number=item.number)
+
+
+def _page(
+    request: HttpRequest,
+    item: Request,
+    *,
+    status: int = 200,
+    failed: str = "",
+    errors: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    """The whole page, or for htmx only its main section; `failed` names the refused form,
+    whose errors are shown beside its fields and whose typed text is kept."""
+    user = request.user
+    is_team = selectors.can_work_on(user, item)
+    manages_watchers = is_team or selectors.is_requester_side(user, item)
+    watchers = list(selectors.request_watchers(user=user, request=item))
+    watching = {watcher.person_id for watcher in watchers}
+    people = list(selectors.request_people(user=user, request=item)) if manages_watchers else []
+    context = {
+        "item": item,
+        "answers": selectors.request_answers(request=item),
+        "timeline": [
+            _describe(event) for event in selectors.request_events(user=user, request=item)
+        ],
+        "watchers": watchers,
+        "moves": _moves(item, services.allowed_transitions(user=user, request=item)),
+        "is_team": is_team,
+        "manages_watchers": manages_watchers,
+        "agents": [person for person in people if person.on_team],
+        "watcher_choices": [
+            person
+            for person in people
+            if person.pk not in watching
+            and person.pk not in (item.requester_id, item.on_behalf_of_id)
+        ],
+        "priorities": Priority.choices,
+        "is_finished": item.status in (Status.CLOSED, Status.CANCELLED),
+        "max_upload_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
+        "failed": failed,
+        "errors": errors or {},
+        "values": request.POST if failed else {},
+    }
+    template = "requests/partials/detail_section.html" if request.htmx else "requests/detail.html"
+    return render(request, template, context, status=status)
+
+
+def _moves(item: Request, allowed: tuple[str, ...]) -> list[dict[str, str]]:
+    """The buttons for the moves allowed now; back to in progress from resolved is a reopen."""
+    return [
+        {
+            "status": status,
+            "label": "Reopen"
+            if status == Status.IN_PROGRESS and item.status == Status.RESOLVED
+            else MOVE_LABELS[status],
+        }
+        for status in allowed
+    ]
+
+
+def _describe(event: RequestEvent) -> RequestEvent:
+    """Give the event the line the timeline shows after the actor's name, in words."""
+    data = event.data
+    match event.kind:
+        case RequestEvent.Kind.CREATED:
+            summary = "filed the request"
+        case RequestEvent.Kind.REPLY:
+            summary = "replied"
+        case RequestEvent.Kind.NOTE:
+            summary = "wrote a note for the team"
+        case RequestEvent.Kind.STATUS:
+            verb = "reopened the request" if data.get("reopened") else "changed the status"
+            summary = f"{verb}: {_change(STATUS_LABELS, data)}"
+        case RequestEvent.Kind.ASSIGNMENT:
+            name = data.get("to_name")
+            summary = f"assigned it to {name}" if name else "unassigned it"
+        case RequestEvent.Kind.PRIORITY:
+            summary = f"changed the priority: {_change(PRIORITY_LABELS, data)}"
+        case RequestEvent.Kind.WATCHER:
+            name = data.get("person_name", "someone")
+            added = data.get("added")
+            summary = f"added {name} as a watcher" if added else f"removed {name} as a watcher"
+        case RequestEvent.Kind.ATTACHMENT:
+            summary = "added a file"
+        case _:
+            summary = event.get_kind_display().lower()
+    event.summary = summary  # type: ignore[attr-defined]
+    return event
+
+
+def _change(labels: dict, data: dict) -> str:
+    """The change in words ("New → Acknowledged"), from its {"from": code, "to": code}."""
+    before, after = data.get("from"), data.get("to")
+    return f"{labels.get(before, before)} → {labels.get(after, after)}"

@@ -1,0 +1,36 @@
+"""The registry of notification kinds: apps above register theirs, so this app knows none of them.
+
+Preferences are kept per registered kind; the profile page lists them in registration order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of notification: its code (stored on each notification) and a label for people."""
+
+    code: str
+    label: str
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(code: str, label: str) -> Kind:
+    """Register a kind; registering the same code again replaces its label (apps may reload)."""
+    if not code or len(code) > 40:
+        raise ValueError(f"a notification kind code has 1 to 40 characters: {code!r}")
+    kind = Kind(code=code, label=label)
+    _KINDS[code] = kind
+    return kind
+
+
+def all_kinds() -> list[Kind]:
+    return list(_KINDS.values())
+
+
+def is_registered(code: str) -> bool:
+    return code in _KINDS

@@ -1,0 +1,43 @@
+"""Parsing the request page's forms into typed values; the services judge what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from staffdesk.core.errors import ValidationFailed
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(required=False, strip=False)
+
+
+class TransitionForm(forms.Form):
+    status = forms.CharField(label="Status")
+
+
+class AssignForm(forms.Form):
+    assignee = forms.IntegerField(label="Assign to", required=False, min_value=1)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.IntegerField(label="Priority")
+
+
+class PersonForm(forms.Form):
+    person_id = forms.IntegerField(label="Person", min_value=1)
+
+
+def parse(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any]:
+    """The cleaned values, or ValidationFailed naming each field that could not be read."""
+    form = form_class(data)
+    if not form.is_valid():
+        errors = {name: [str(text) for text in texts] for name, texts in form.errors.items()}
+        problems = "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(texts)}"
+            for name, texts in errors.items()
+        )
+        raise ValidationFailed(f"Check the form: {problems}", errors=errors)
+    return form.cleaned_data

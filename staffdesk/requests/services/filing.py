@@ -1,0 +1,91 @@
+"""Filing a request together with its files, as the web form does: all of it or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from staffdesk.catalog.answers import answers_validate
+from staffdesk.catalog.models import Service
+from staffdesk.core import clock
+from staffdesk.core.errors import ValidationFailed
+from staffdesk.directory.models import Person
+from staffdesk.requests.models import Channel, Priority, Request
+from staffdesk.requests.services.attachments import attachment_add
+from staffdesk.requests.services.submit import request_submit
+
+
+def _file_errors(files: Sequence[UploadedFile]) -> list[str]:
+    limit = settings.STAFFDESK_MAX_ATTACHMENT_BYTES
+    errors = []
+    for upload in files:
+        if not upload.size:
+            errors.append(f"{upload.name}: the file is empty")
+        elif upload.size > limit:
+            errors.append(f"{upload.name}: {upload.size:,} bytes; the limit is {limit:,} bytes")
+    return errors
+
+
+@transaction.atomic
+def request_submit_with_files(
+    *,
+    requester: Person,
+    service: Service,
+    answers: Mapping[str, Any],
+    files: Sequence[UploadedFile] = (),
+    subject: str = "",
+    description: str = "",
+    priority: int = Priority.P3,
+    on_behalf_of: Person | None = None,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> Request:
+    """File a request and attach its files in one transaction, so a refused file leaves no request.
+
+    Sizes are checked before anything is written or stored; a bad file is reported together
+    with any answers that need fixing, so the person fixes everything in one go.
+    """
+    moment = clock.resolve(now)
+    if file_errors := _file_errors(files):
+        errors = {"file": file_errors}
+        try:
+            answers_validate(fields=service.fields.all(), answers=answers)
+        except ValidationFailed as exc:
+            errors = exc.errors | errors
+        raise ValidationFailed(
+            "Some files cannot be attached: " + "; ".join(file_errors), errors=errors
+        )
+    request = request_submit(
+        requester=requester,
+        service=service,
+        answers=answers,
+        subject=subject,
+        description=description,
+        priority=priority,
+        on_behalf_of=on_behalf_of,
+        channel=channel,
+        now=moment,
+    )
+    stored: list[str] = []
+    try:
+        for upload in files:
+            attachment = attachment_add(
+                request=request,
+                uploader=requester,
+                upload=upload,
+                filename=upload.name or "",
+                now=moment,
+            )
+            stored.append(attachment.storage_name)
+    except Exception:
+        # The request rolls back with this exception; the files already stored go with it.
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return request

@@ -1,0 +1,108 @@
+"""Replies, notes and uploads with several files, as the request page sends them: all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from staffdesk.core import clock
+from staffdesk.core.errors import ValidationFailed
+from staffdesk.directory.models import Person
+from staffdesk.requests.models import Attachment, Request, RequestEvent
+from staffdesk.requests.services.attachments import attachment_add
+from staffdesk.requests.services.conversation import request_add_note, request_reply
+
+
+@contextmanager
+def _stored_files_dropped_on_failure(stored: list[Attachment]) -> Iterator[None]:
+    """The rows roll back with the transaction; the bytes already stored must go as well."""
+    try:
+        yield
+    except Exception:
+        for attachment in stored:
+            default_storage.delete(attachment.storage_name)
+        raise
+
+
+def _store(
+    stored: list[Attachment],
+    *,
+    request: Request,
+    uploader: Person,
+    files: Sequence[UploadedFile],
+    is_internal: bool,
+    now: datetime,
+) -> None:
+    for upload in files:
+        stored.append(
+            attachment_add(
+                request=request,
+                uploader=uploader,
+                upload=upload,
+                filename=upload.name or "",
+                is_internal=is_internal,
+                now=now,
+            )
+        )
+
+
+@transaction.atomic
+def attachment_add_many(
+    *,
+    request: Request,
+    uploader: Person,
+    files: Sequence[UploadedFile],
+    is_internal: bool = False,
+    now: datetime | None = None,
+) -> list[Attachment]:
+    """Add several files at once; one refused file (too large, empty...) adds none."""
+    if not files:
+        raise ValidationFailed("Choose at least one file.", errors={"file": ["no file chosen"]})
+    stored: list[Attachment] = []
+    with _stored_files_dropped_on_failure(stored):
+        _store(
+            stored,
+            request=request,
+            uploader=uploader,
+            files=files,
+            is_internal=is_internal,
+            now=clock.resolve(now),
+        )
+    return stored
+
+
+@transaction.atomic
+def request_message_post(
+    *,
+    request: Request,
+    author: Person,
+    body: str,
+    files: Sequence[UploadedFile] = (),
+    internal: bool = False,
+    now: datetime | None = None,
+) -> RequestEvent:
+    """A public reply, or with `internal` a note for the team, with the files sent along.
+
+    The files go on the timeline just before the message and belong to it; a refused
+    message (empty, too long, not the author's to write) keeps none of them.
+    """
+    moment = clock.resolve(now)
+    post = request_add_note if internal else request_reply
+    stored: list[Attachment] = []
+    with _stored_files_dropped_on_failure(stored):
+        _store(
+            stored, request=request, uploader=author, files=files, is_internal=internal, now=moment
+        )
+        message = post(
+            request=request,
+            author=author,
+            body=body,
+            attachment_ids=[attachment.pk for attachment in stored],
+            now=moment,
+        )
+    return message

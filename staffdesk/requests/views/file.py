@@ -1,0 +1,109 @@
+"""The page of a service: what it is, who handles it, and the form that files a request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from staffdesk.catalog.forms import AnswersForm
+from staffdesk.catalog.models import Service
+from staffdesk.catalog.selectors import access_service, beneficiary_list
+from staffdesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from staffdesk.directory.models import Person
+from staffdesk.directory.selectors import access_person
+from staffdesk.requests.models import Priority, Request
+from staffdesk.requests.services.filing import request_submit_with_files
+
+# Error key → id of the input it is shown beside (the answers' ids come from the form).
+FIELD_IDS = {
+    "subject": "subject",
+    "description": "description",
+    "priority": "priority",
+    "on_behalf_of": "on-behalf-of",
+    "file": "attachments",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest, service_code: str) -> HttpResponse:
+    service = _access(request, service_code)
+    if request.method == "GET":
+        return _page(request, service)
+    answers = AnswersForm(fields=service.fields.all(), data=request.POST).answers()
+    try:
+        created = request_submit_with_files(
+            requester=request.user,
+            service=service,
+            answers=answers,
+            files=request.FILES.getlist("attachments"),
+            **_details(request),
+        )
+    except (ValidationFailed, PermissionDenied) as exc:
+        return _page(request, service, error=exc)
+    messages.success(request, f"Request {created.number} filed; {_who_is_on_it(created)}.")
+    return redirect("requests:detail", created.number)
+
+
+def _access(request: HttpRequest, service_code: str) -> Service:
+    try:
+        return access_service(user=request.user, code=service_code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _details(request: HttpRequest) -> dict:
+    """Subject, description, priority and beneficiary as posted; the service judges them."""
+    priority = request.POST.get("priority") or str(Priority.P3)
+    return {
+        "subject": request.POST.get("subject", ""),
+        "description": request.POST.get("description", ""),
+        "priority": int(priority) if priority.isdigit() else 0,
+        "on_behalf_of": _beneficiary(request, request.POST.get("on_behalf_of", "")),
+    }
+
+
+def _beneficiary(request: HttpRequest, person_id: str) -> Person | None:
+    if not person_id:
+        return None
+    try:
+        return access_person(user=request.user, person_id=int(person_id))
+    except (ValueError, NotFound) as exc:
+        raise ValidationFailed(
+            "No such person.", errors={"on_behalf_of": ["choose a person from the list"]}
+        ) from exc
+
+
+def _who_is_on_it(created: Request) -> str:
+    if created.assignee is not None:
+        return f"{created.assignee.display_name} is on it"
+    return f"it is in the {created.department.name} queue"
+
+
+def _page(request: HttpRequest, service: Service, *, error: DomainError | None = None):
+    """The service page; after a refused post, with the answers kept and every message shown."""
+    errors = error.errors if error else {}
+    form = AnswersForm(fields=service.fields.all(), data=request.POST or None, errors=errors)
+    beneficiaries = list(beneficiary_list(user=request.user, service=service))
+    anchors = {**FIELD_IDS, **form.anchors()}
+    if not beneficiaries:
+        anchors.pop("on_behalf_of")
+    context = {
+        "service": service,
+        "form": form,
+        "beneficiaries": beneficiaries,
+        "values": request.POST,
+        "priority": request.POST.get("priority") or str(Priority.P3),
+        "priorities": [(str(value), label) for value, label in Priority.choices],
+        "max_attachment_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
+        "errors": errors,
+        "error": error,
+        "error_summary": [
+            (anchors.get(key, ""), message) for key, texts in errors.items() for message in texts
+        ],
+    }
+    return render(request, "requests/new.html", context, status=error.status_code if error else 200)
