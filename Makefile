@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint install clean
+.PHONY: run test test-browser screenshots lint install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: lint
 # Browser tests drive Debian's Chromium (/usr/bin/chromium); .ci/run installs it when missing.
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+# Refresh docs/screenshots/ (the five main pages on the demo data, desktop and 375 px).
+screenshots: $(STAMP)
+	STAFFDESK_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser tests/browser/test_demo_pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""The five main pages on the demo organization: accessible, phone-sized, and photographed.
+
+`make screenshots` runs this module with STAFFDESK_SCREENSHOT_DIR=docs/screenshots to refresh
+the pictures the README links to; otherwise they go to test-results/screenshots/demo.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from playwright.sync_api import Page, expect
+
+from staffdesk.requests.models import Request
+from tests.browser.conftest import SCREENSHOTS, check_accessibility, sign_in
+
+pytestmark = pytest.mark.browser
+
+DEMO_PASSWORD = "staffdesk-demo"
+SIZES = {"desktop": (1280, 900), "phone": (375, 800)}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
+
+
+def _photograph(page: Page, name: str) -> None:
+    target = Path(os.environ.get("STAFFDESK_SCREENSHOT_DIR", SCREENSHOTS / "demo"))
+    target.mkdir(parents=True, exist_ok=True)
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(target / f"{name}-{size}.png"), full_page=size == "desktop")
+    check_accessibility(page, f"demo-{name}")
+
+
+def test_employee_pages(demo, live_server, page: Page):
+    sign_in(page, live_server, "employee", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="What do you need?")).to_be_visible()
+    page.get_by_label("Search services").fill("laptop")
+    expect(page.get_by_role("link", name="New laptop").first).to_be_visible()
+    _photograph(page, "home")
+
+    page.goto(f"{live_server.url}/catalog/")
+    expect(page.get_by_role("heading", name="Information Technology")).to_be_visible()
+    _photograph(page, "catalog")
+
+    page.goto(f"{live_server.url}/requests/new/it-laptop")
+    expect(page.get_by_label("Quantity")).to_be_visible()
+    _photograph(page, "service-form")
+
+
+def test_agent_pages(demo, live_server, page: Page):
+    busiest = (
+        Request.objects.filter(assignee__username="agent", confidential=False)
+        .annotate(event_count=Count("events"))
+        .order_by("-event_count")
+        .first()
+    )
+    sign_in(page, live_server, "agent", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/requests/queue/")
+    expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+    _photograph(page, "queue")
+
+    page.goto(f"{live_server.url}/requests/{busiest.number}")
+    expect(page.get_by_role("heading", name=busiest.number)).to_be_visible()
+    _photograph(page, "request-page")
