@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from staffdesk.catalog.selectors import catalog_list
-from staffdesk.core.errors import NotFound
 from staffdesk.directory.selectors import access_department
 
 
@@ -21,10 +20,7 @@ def catalog_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        department = access_department(user=request.user, code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    department = access_department(user=request.user, code=code)
     services = catalog_list(user=request.user, department_code=department.code)
     return render(
         request, "catalog/department.html", {"department": department, "services": services}

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -128,10 +128,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token = directory_services.api_token_revoke(person=request.user, token_id=token_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    token = directory_services.api_token_revoke(person=request.user, token_id=token_id)
     return _saved(
         request, "tokens", f"Token “{token.name}” revoked: programs using it are refused."
     )

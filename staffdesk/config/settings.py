@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "staffdesk.core.middleware.NotFoundMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

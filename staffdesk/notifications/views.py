@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.notifications import selectors, services
 
 
@@ -54,12 +54,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    try:
-        notification = services.notification_mark_read(
-            user=request.user, notification_id=notification_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    notification = services.notification_mark_read(
+        user=request.user, notification_id=notification_id
+    )
     if request.htmx:
         return render(
             request,
@@ -84,10 +81,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Follow a notification's link: it counts as read. Only paths on this site are followed."""
-    try:
-        notification = services.notification_mark_read(
-            user=request.user, notification_id=notification_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    notification = services.notification_mark_read(
+        user=request.user, notification_id=notification_id
+    )
     return redirect(_local_path(notification.url) or reverse("notifications:list"))

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from staffdesk.core.errors import DomainError, NotFound
+from staffdesk.core.errors import DomainError
 from staffdesk.directory.selectors import access_person
 from staffdesk.requests import forms, selectors, services
 from staffdesk.requests.downloads import attachment_response
@@ -37,10 +37,7 @@ PRIORITY_LABELS = dict(Priority.choices)
 
 
 def _access(request: HttpRequest, number: str) -> Request:
-    try:
-        return selectors.access_request(user=request.user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return selectors.access_request(user=request.user, number=number)
 
 
 @login_required
@@ -53,12 +50,9 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_safe
 def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
     item = _access(request, number)
-    try:
-        attachment = selectors.access_attachment(
-            user=request.user, request=item, attachment_id=attachment_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    attachment = selectors.access_attachment(
+        user=request.user, request=item, attachment_id=attachment_id
+    )
     return attachment_response(attachment)
 
 

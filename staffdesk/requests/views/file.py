@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -50,10 +50,7 @@ def request_new(request: HttpRequest, service_code: str) -> HttpResponse:
 
 
 def _access(request: HttpRequest, service_code: str) -> Service:
-    try:
-        return access_service(user=request.user, code=service_code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return access_service(user=request.user, code=service_code)
 
 
 def _details(request: HttpRequest) -> dict:

@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.pagination import Page
 from staffdesk.requests import selectors
 from staffdesk.requests.models import OPEN_STATUSES, Priority
@@ -178,10 +178,7 @@ def _render(request: HttpRequest, template: str, fragment: str, target: str, con
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    try:
-        scope = selectors.queue_scope(user=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    scope = selectors.queue_scope(user=request.user)
     form = QueueFilterForm(request.GET, scope=scope)
     filters, sort = form.to_filters()
     pagination = _paginate(
