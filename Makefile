@@ -6,8 +6,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench: BENCH_DB=sqlite|postgres, BENCH_REQUESTS (default 1000000), BENCH_QUICK=1 (100k, short runs)
+BENCH_DB ?= sqlite
+BENCH_REQUESTS ?=
+BENCH_QUICK ?=
 
-.PHONY: run test test-browser screenshots lint install clean
+.PHONY: run test test-browser screenshots lint install clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +28,8 @@ run: $(STAMP)
 	$(BIN)/staffdesk serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check staffdesk tests conftest.py
-	$(BIN)/ruff format --check staffdesk tests conftest.py
+	$(BIN)/ruff check staffdesk tests bench conftest.py
+	$(BIN)/ruff format --check staffdesk tests bench conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/staffdesk makemigrations --check --dry-run -v 0
 
@@ -39,6 +43,12 @@ test-browser: $(STAMP)
 # Refresh docs/screenshots/ (the five main pages on the demo data, desktop and 375 px).
 screenshots: $(STAMP)
 	STAFFDESK_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser tests/browser/test_demo_pages.py
+
+# Benchmarks (bench/run.py, docs/performance.md): seed once into bench/cache, serve with
+# gunicorn, load with wrk, write bench/results/<date>-<db>.json and print the table.
+bench: $(STAMP)
+	BENCH_DB=$(BENCH_DB) BENCH_REQUESTS=$(BENCH_REQUESTS) BENCH_QUICK=$(BENCH_QUICK) \
+		$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -57,6 +57,14 @@ class Service(TimeStampedModel):
         max_length=20, choices=Fulfilment.choices, default=Fulfilment.REQUEST
     )
     is_active = models.BooleanField(default=True)
+    sla_agreement = models.ForeignKey(
+        "sla.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="services",
+        help_text="Overrides the department's agreement for this service.",
+    )
 
     objects = ServiceQuerySet.as_manager()
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "staffdesk.core",
     "staffdesk.directory",
     "staffdesk.notifications",
+    "staffdesk.sla",
     "staffdesk.catalog",
     "staffdesk.requests",
     "staffdesk.config",

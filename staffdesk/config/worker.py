@@ -9,11 +9,13 @@ from collections.abc import Callable
 from django.db import close_old_connections, connections
 
 from staffdesk.notifications.services import notification_deliver_due
+from staffdesk.requests.sla.tick import sla_tick
 
 logger = logging.getLogger("staffdesk.worker")
 
 # Each task runs once per tick and returns how many items it handled.
 TASKS: list[tuple[str, Callable[[], int]]] = [
+    ("sla", sla_tick),
     ("email", notification_deliver_due),
 ]
 

@@ -7,6 +7,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from staffdesk.catalog.selectors import access_service
+from staffdesk.core import clock
 from staffdesk.directory.selectors import access_person
 from staffdesk.requests import selectors, services
 from staffdesk.requests.downloads import attachment_response
@@ -25,6 +26,7 @@ from staffdesk.requests.schemas import (
     WatcherIn,
     WatcherOut,
 )
+from staffdesk.requests.sla.display import sla_view
 
 router = Router(tags=["requests"])
 
@@ -36,6 +38,7 @@ def _detail(request: HttpRequest, number: str):
     item.timeline = list(selectors.request_timeline(user=user, request=item))
     item.watcher_list = list(selectors.request_watchers(user=user, request=item))
     item.allowed_transitions = list(services.allowed_transitions(user=user, request=item))
+    item.sla_view = sla_view(item, now=clock.now())
     return item
 
 

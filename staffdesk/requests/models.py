@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.directory.models import Department, Membership, Person
+
+SLA_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Priority(models.IntegerChoices):
@@ -118,6 +122,29 @@ class Request(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # The service level agreement chosen when the request was filed, and a cache of its
+    # clocks rebuilt from the timeline on every change (requests/sla/store.py).
+    sla_agreement = models.ForeignKey(
+        "sla.Agreement", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    response_state = models.CharField(max_length=10, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_state = models.CharField(max_length=10, blank=True)
+    sla_elapsed_seconds = models.PositiveIntegerField(default=0)
+    sla_paused_seconds = models.PositiveIntegerField(default=0)
+    sla_settled_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last status change the two figures above run to."
+    )
+    # Never null, so the queue can page through it by keyset: requests with no running
+    # clock sort last, at SLA_NEVER.
+    sla_due_at = models.DateTimeField(
+        default=SLA_NEVER, help_text="The earliest due time of a running clock: urgency."
+    )
+    next_check_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a clock next changes state by itself."
+    )
+
     objects = RequestQuerySet.as_manager()
 
     class Meta:
@@ -131,6 +158,19 @@ class Request(models.Model):
             models.Index(fields=["department", "status"], name="request_queue"),
             models.Index(fields=["requester", "status"], name="request_requester"),
             models.Index(fields=["assignee", "status"], name="request_assignee"),
+            # The queue's first page: a department's open requests newest first, read in
+            # index order instead of sorting all of them (PostgreSQL: 544 ms -> 6 ms at 1M).
+            models.Index(
+                fields=["department", "-created_at", "-id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="request_open_queue",
+            ),
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="request_sla_next_check",
+            ),
+            models.Index(fields=["department", "status", "sla_due_at"], name="request_sla_urgency"),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +208,11 @@ class RequestPartQuerySet(models.QuerySet):
         if not (user and user.is_authenticated):
             return self.none()
         teams = Membership.objects.filter(person_id=user.pk).values("department_id")
-        return self.filter(request__in=Request.objects.visible_to(user)).filter(
+        # A correlated EXISTS checks only the parts' own requests by primary key; the
+        # `request__in=<visible requests>` it replaces made SQLite list every visible
+        # request first (485 ms for a 4-event timeline at a million requests).
+        visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
+        return self.filter(Exists(visible)).filter(
             Q(is_internal=False) | Q(request__department_id__in=teams)
         )
 

@@ -100,7 +100,23 @@ class RequestOut(Schema):
     closed_at: datetime | None
 
 
+class ClockOut(Schema):
+    name: str
+    state: str = Field(description="running, at_risk, paused, met, breached or stopped")
+    due_at: datetime | None
+    remaining_seconds: int | None = Field(description="Business seconds left (negative: over).")
+    remaining_text: str
+
+
+class SlaOut(Schema):
+    agreement: str
+    response: ClockOut
+    resolution: ClockOut
+    explanation: list[str]
+
+
 class RequestDetailOut(RequestOut):
+    sla: SlaOut | None = Field(None, validation_alias="sla_view")
     allowed_transitions: list[str]
     timeline: list[EventOut]
     watchers: list[WatcherOut] = Field(validation_alias="watcher_list")

@@ -93,6 +93,7 @@ def request_page(
 
 # Orders a list can be shown in; each ends with the id so the order is total (keyset pages).
 REQUEST_SORTS: dict[str, tuple[str, ...]] = {
+    "urgency": ("sla_due_at", "id"),
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
     "priority": ("priority", "created_at", "id"),
@@ -228,7 +229,13 @@ def access_request(*, user, number: str) -> Request:
     request = (
         Request.objects.visible_to(user)
         .select_related(
-            "service", "department", "requester", "on_behalf_of", "assignee", "requester_department"
+            "service",
+            "department",
+            "requester",
+            "on_behalf_of",
+            "assignee",
+            "requester_department",
+            "sla_agreement__calendar",
         )
         .filter(number=number.upper())
         .first()

@@ -14,6 +14,7 @@ from staffdesk.requests.models import Attachment, Request, RequestEvent, Status,
 from staffdesk.requests.selectors import can_work_on
 from staffdesk.requests.services.notify import notify, requester_side
 from staffdesk.requests.services.workflow import _lock, apply_status
+from staffdesk.requests.sla.store import sla_refresh
 
 BODY_MAX = 20_000
 
@@ -75,11 +76,16 @@ def request_reply(
     body = _clean_body(body)
     request = _lock(request)
     _check_open_for_messages(request)
+    from_team = can_work_on(author, request)
     event = RequestEvent.objects.create(
-        request=request, kind=RequestEvent.Kind.REPLY, actor=author, created_at=moment, body=body
+        request=request,
+        kind=RequestEvent.Kind.REPLY,
+        actor=author,
+        created_at=moment,
+        body=body,
+        data={"by_team": from_team},  # the team's first public reply meets the response SLA
     )
     _link_attachments(request, event, author, attachment_ids)
-    from_team = can_work_on(author, request)
     if from_team:
         notify(
             requester_side(request),
@@ -106,6 +112,8 @@ def request_reply(
             body=f"{author.display_name} wrote:\n\n{body}",
         )
     Request.objects.filter(pk=request.pk).update(updated_at=moment)
+    if from_team:
+        sla_refresh(request=request, now=moment)
     return event
 
 

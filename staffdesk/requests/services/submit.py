@@ -28,6 +28,8 @@ from staffdesk.requests.models import (
 )
 from staffdesk.requests.services.notify import notify
 from staffdesk.requests.services.routing import route_assignee
+from staffdesk.requests.sla.store import sla_refresh
+from staffdesk.sla.selectors import agreement_applicable
 
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -123,15 +125,23 @@ def _create(
             return _replay(existing, body_fingerprint)
     sequence, number = _next_number(service.department)
     assignee = route_assignee(service=service, on=timezone.localdate(now))
+    customer_department_id = (on_behalf_of or requester).department_id
+    agreement = agreement_applicable(
+        provider_department_id=service.department_id,
+        customer_department_id=customer_department_id,
+        on=timezone.localdate(now),
+        service_agreement_id=service.sla_agreement_id,
+    )
     request = Request.objects.create(
         number=number,
+        sla_agreement=agreement,
         department=service.department,
         sequence=sequence,
         service=service,
         confidential=service.confidential,
         requester=requester,
         on_behalf_of=on_behalf_of if on_behalf_of and on_behalf_of.pk != requester.pk else None,
-        requester_department_id=(on_behalf_of or requester).department_id,
+        requester_department_id=customer_department_id,
         subject=subject or service.name,
         description=description,
         priority=priority,
@@ -178,6 +188,7 @@ def _create(
                 f"{requester.display_name} was routed to you.\n\n{description}"
             ),
         )
+    sla_refresh(request=request, now=now)
     if idempotency_key:
         IdempotencyKey.objects.create(
             person=requester,

@@ -12,6 +12,7 @@ from staffdesk.directory.models import Membership, Person
 from staffdesk.requests.models import OPEN_STATUSES, Priority, Request, RequestEvent, Status
 from staffdesk.requests.selectors import can_work_on
 from staffdesk.requests.services.notify import notify, requester_side
+from staffdesk.requests.sla.store import sla_refresh
 
 # Where each status may go, for the providing team.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -95,7 +96,7 @@ def apply_status(
         request.closed_at = now
         fields.append("closed_at")
     request.save(update_fields=fields)
-    return RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.STATUS,
         actor=actor,
@@ -105,8 +106,12 @@ def apply_status(
             "from": from_status,
             "to": to_status,
             "reopened": from_status == Status.RESOLVED and to_status == Status.IN_PROGRESS,
+            # A move out of "new" by the team is its first response, for the SLA clock.
+            "by_team": actor is not None and can_work_on(actor, request),
         },
     )
+    sla_refresh(request=request, now=now)
+    return event
 
 
 @transaction.atomic
@@ -233,6 +238,7 @@ def request_set_priority(
     request.priority = priority
     request.updated_at = moment
     request.save(update_fields=["priority", "updated_at"])
+    sla_refresh(request=request, now=moment)
     RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.PRIORITY,

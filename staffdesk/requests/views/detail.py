@@ -16,12 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from staffdesk.core import clock
 from staffdesk.core.errors import DomainError
 from staffdesk.directory.selectors import access_person
 from staffdesk.requests import forms, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Priority, Request, RequestEvent, Status
 from staffdesk.requests.services.messaging import attachment_add_many, request_message_post
+from staffdesk.requests.sla.display import sla_view
 
 # What the button that moves a request to each status says.
 MOVE_LABELS = {
@@ -193,6 +195,7 @@ def _page(
     people = list(selectors.request_people(user=user, request=item)) if manages_watchers else []
     context = {
         "item": item,
+        "sla": sla_view(item, now=clock.now()),
         "answers": selectors.request_answers(request=item),
         "timeline": [
             _describe(event) for event in selectors.request_events(user=user, request=item)

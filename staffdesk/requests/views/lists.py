@@ -67,6 +67,7 @@ class QueueFilterForm(_FilterForm):
         label="Sort",
         required=False,
         choices=[
+            ("urgency", "SLA urgency (what breaches first)"),
             ("newest", "Newest first"),
             ("oldest", "Oldest first"),
             ("priority", "Priority (P1 first, then oldest)"),

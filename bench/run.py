@@ -1,0 +1,693 @@
+"""`make bench`: seed (once, cached), serve with gunicorn, load with wrk, report.
+
+Configured by the environment (the Makefile passes its variables through):
+
+    BENCH_DB        sqlite (default) or postgres
+    BENCH_REQUESTS  requests in the dataset (default 1,000,000; 100,000 with BENCH_QUICK=1)
+    BENCH_QUICK     1: 100k requests, 5 s runs (the whole thing in a few minutes)
+    BENCH_SEED      the bench-seed seed (default 1)
+    BENCH_RUNS      measured runs per scenario (default 3; the median is reported)
+    BENCH_DURATION  seconds per run (default 30, 5 in quick mode)
+    BENCH_ONLY      comma-separated scenario names to run (default: all)
+    BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
+    BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
+
+The seeded database is a cache (bench/cache/<n>.sqlite3, or the PostgreSQL database
+bench_<n>) with a marker of what it holds (a .json beside the file; the database's comment).
+Each run works on a throwaway copy of it, so the requests the create scenario files never
+leak into the next run. All traffic stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+CACHE = BENCH / "cache"
+RESULTS = BENCH / "results"
+BIN = Path(sys.executable).parent
+STAFFDESK = str(BIN / "staffdesk")
+HOST = "127.0.0.1"
+# gunicorn's documentation recommends (2 x cores) + 1 sync workers: 5 on this 2-core machine.
+WORKERS = 2 * (os.cpu_count() or 1) + 1
+CONNECTIONS = 16
+WRK_THREADS = 2
+OPEN = "new,acknowledged,in_progress,waiting_on_requester"
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def run(args: list[str], *, env: dict | None = None, capture: bool = False) -> str:
+    result = subprocess.run(  # noqa: S603 - our own commands
+        args, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+@dataclass
+class Config:
+    db: str
+    requests: int
+    seed: int
+    quick: bool
+    runs: int
+    duration: int
+    only: set[str]
+    profile: str
+    pg_url: str
+
+    @classmethod
+    def from_env(cls) -> Config:
+        quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+        db = os.environ.get("BENCH_DB", "") or "sqlite"
+        if db not in ("sqlite", "postgres"):
+            raise SystemExit(f"BENCH_DB must be sqlite or postgres, not {db!r}")
+        requests = int(os.environ.get("BENCH_REQUESTS", "") or (100_000 if quick else 1_000_000))
+        return cls(
+            db=db,
+            requests=requests,
+            seed=int(os.environ.get("BENCH_SEED", "") or 1),
+            quick=quick,
+            runs=int(os.environ.get("BENCH_RUNS", "") or 3),
+            duration=int(os.environ.get("BENCH_DURATION", "") or (5 if quick else 30)),
+            only={name for name in os.environ.get("BENCH_ONLY", "").split(",") if name},
+            profile=os.environ.get("BENCH_PROFILE", ""),
+            pg_url=(
+                os.environ.get("BENCH_PG_URL", "") or "postgres://postgres@127.0.0.1:5432"
+            ).rstrip("/"),
+        )
+
+
+# --- setup ----------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk is missing: installing Debian's package")
+    apt = ["apt-get", "install", "-y", "-q", "wrk"]
+    if os.geteuid() != 0:
+        apt = ["sudo", *apt]
+    try:
+        run(apt)
+    except subprocess.CalledProcessError:
+        run([*apt[:-4], "update", "-q"] if apt[0] == "sudo" else ["apt-get", "update", "-q"])
+        run(apt)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk could not be installed")
+    return found
+
+
+def seed_constants() -> dict:
+    """The generator's version and well-known accounts, read from the installed package."""
+    script = (
+        "import json, django\n"
+        "django.setup()\n"
+        "from staffdesk.config import benchseed as b\n"
+        "print(json.dumps({name: getattr(b, name) for name in ('GENERATOR_VERSION', "
+        "'BENCH_AGENT', 'BENCH_EMPLOYEE', 'BENCH_SERVICE', 'PASSWORD', 'SEARCH_WORD')}))\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings",
+        "STAFFDESK_VAR_DIR": str(CACHE / "var"),
+    }
+    out = run([str(BIN / "python"), "-c", script], env=env, capture=True)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class Database:
+    """The cached, seeded database of one variant and the throwaway copy a run uses."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.name = f"bench_{config.requests}"
+
+    def env(self, url: str) -> dict:
+        return {
+            **os.environ,
+            "DATABASE_URL": url,
+            "STAFFDESK_VAR_DIR": str(CACHE / "var"),
+            "DEBUG": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+
+    # SQLite
+    @property
+    def cache_file(self) -> Path:
+        return CACHE / f"{self.config.requests}.sqlite3"
+
+    @property
+    def marker_file(self) -> Path:
+        return CACHE / f"{self.config.requests}.sqlite3.json"
+
+    # PostgreSQL
+    def pg(self, database: str) -> str:
+        return f"{self.config.pg_url}/{database}"
+
+    def _pg_args(self) -> list[str]:
+        parts = urlsplit(self.config.pg_url)
+        args = ["-h", parts.hostname or HOST, "-p", str(parts.port or 5432)]
+        return [*args, "-U", parts.username or "postgres"]
+
+    def _psql(self, sql: str, database: str = "postgres") -> str:
+        return run(["psql", *self._pg_args(), "-d", database, "-tAc", sql], capture=True).strip()
+
+    def cached_marker(self) -> dict | None:
+        try:
+            if self.config.db == "sqlite":
+                if not self.cache_file.exists():
+                    return None
+                return json.loads(self.marker_file.read_text())
+            comment = self._psql(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "  # noqa: S608
+                f"WHERE datname = '{self.name}'"  # bench_<integer>: nothing to inject
+            )
+            return json.loads(comment) if comment else None
+        except (OSError, ValueError):
+            return None
+
+    def cache_url(self) -> str:
+        if self.config.db == "sqlite":
+            return f"sqlite:///{self.cache_file}"
+        return self.pg(self.name)
+
+    def prepare(self, marker: dict) -> float | None:
+        """Seed the cache unless it already holds this dataset; returns the seed time."""
+        CACHE.mkdir(parents=True, exist_ok=True)
+        seconds = None
+        if self.cached_marker() != marker:
+            log(f"seeding {self.config.db} with {self.config.requests:,} requests (not cached)")
+            if self.config.db == "sqlite":
+                for suffix in ("", "-wal", "-shm", ".json"):
+                    Path(f"{self.cache_file}{suffix}").unlink(missing_ok=True)
+            else:
+                run(["dropdb", *self._pg_args(), "--if-exists", self.name])
+                run(["createdb", *self._pg_args(), self.name])
+            env = self.env(self.cache_url())
+            run([STAFFDESK, "migrate", "--no-input", "-v", "0"], env=env)
+            started = time.monotonic()
+            run(
+                [
+                    STAFFDESK,
+                    "bench-seed",
+                    "--requests",
+                    str(self.config.requests),
+                    "--seed",
+                    str(self.config.seed),
+                ],
+                env=env,
+            )
+            seconds = time.monotonic() - started
+            if self.config.db == "sqlite":
+                self.marker_file.write_text(json.dumps(marker))
+            else:
+                self._psql(f"COMMENT ON DATABASE {self.name} IS '{json.dumps(marker)}'")
+        else:
+            log(f"reusing the cached {self.config.db} database ({self.config.requests:,} requests)")
+        # New migrations (other apps growing) apply to the cache as they would in production.
+        run([STAFFDESK, "migrate", "--no-input", "-v", "0"], env=self.env(self.cache_url()))
+        return seconds
+
+    def working_copy(self) -> str:
+        """A fresh copy of the cache for this run; returns its DATABASE_URL."""
+        if self.config.db == "sqlite":
+            with sqlite3.connect(self.cache_file) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            copy = CACHE / f"{self.config.requests}-run.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{copy}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(self.cache_file, copy)
+            return f"sqlite:///{copy}"
+        copy = f"{self.name}_run"
+        run(["dropdb", *self._pg_args(), "--if-exists", copy])
+        run(["createdb", *self._pg_args(), "-T", self.name, copy])
+        return self.pg(copy)
+
+    def drop_working_copy(self) -> None:
+        if self.config.db == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{CACHE / f'{self.config.requests}-run.sqlite3'}{suffix}").unlink(
+                    missing_ok=True
+                )
+        else:
+            run(["dropdb", *self._pg_args(), "--if-exists", f"{self.name}_run"])
+
+    def server_version(self) -> str:
+        if self.config.db == "sqlite":
+            return f"SQLite {sqlite3.sqlite_version}"
+        return "PostgreSQL " + self._psql("SHOW server_version").split()[0]
+
+
+# --- the server -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the production settings, on a free loopback port."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.base = f"http://{HOST}:{self.port}"
+        self.env = {
+            **env,
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+            "ALLOWED_HOSTS": HOST,
+            "STAFFDESK_BASE_URL": self.base,
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        args = [
+            str(BIN / "gunicorn"),
+            "staffdesk.config.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--log-level",
+            "warning",
+            # Long enough for the slowest first page on a cold cache; a real deployment
+            # keeps gunicorn's default of 30 s.
+            "--timeout",
+            "120",
+        ]
+        self.process = subprocess.Popen(  # noqa: S603 - our own server
+            args, env=self.env, cwd=ROOT, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/signin/", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit("gunicorn exited before it served a page")
+            time.sleep(0.3)
+        raise SystemExit("gunicorn did not answer within 60 s")
+
+    def pids(self) -> list[int]:
+        assert self.process is not None
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        return [self.process.pid, *workers]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def peak_memory_mb(pids: list[int]) -> dict[str, float]:
+    """VmHWM (peak resident set) of each process, in MB."""
+    peaks = {}
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[str(pid)] = round(int(line.split()[1]) / 1024, 1)
+        except OSError:
+            continue
+    return peaks
+
+
+# --- sign-ins and fixtures ------------------------------------------------------------
+
+
+def token_for(base: str, username: str, password: str) -> str:
+    response = httpx.post(
+        f"{base}/api/v1/me/tokens",
+        auth=(username, password),
+        json={"name": "bench"},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return response.json()["token"]
+
+
+def session_cookie(base: str, username: str, password: str) -> str:
+    """Sign in through the real form, as a browser would; returns the Cookie header value."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        client.get("/signin/").raise_for_status()
+        csrf = client.cookies["csrftoken"]
+        response = client.post(
+            "/signin/",
+            data={"username": username, "password": password, "csrfmiddlewaretoken": csrf},
+        )
+        if response.status_code != 302 or "sessionid" not in client.cookies:
+            raise SystemExit(f"signing in as {username} failed ({response.status_code})")
+        return f"csrftoken={csrf}; sessionid={client.cookies['sessionid']}"
+
+
+def sample_numbers(env: dict, count: int = 100) -> list[str]:
+    """IT request numbers spread over the whole history, for the detail scenarios."""
+    script = (
+        "import json\n"
+        "from staffdesk.requests.models import Request\n"
+        "numbers = list(Request.objects.filter(department__code='IT')"
+        ".order_by('id').values_list('number', flat=True))\n"
+        f"step = max(1, len(numbers) // {count})\n"
+        "print(json.dumps(numbers[::step]))\n"
+    )
+    out = run([STAFFDESK, "shell", "-c", script], env=env, capture=True)
+    return json.loads(out.strip().splitlines()[-1])[:count]
+
+
+# --- load -----------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    paths: list[str]
+    auth: str = ""
+    cookie: str = ""
+    method: str = "GET"
+    body: str = ""
+    runs: list[dict] = field(default_factory=list)
+
+
+def wrk_once(wrk: str, base: str, scenario: Scenario, seconds: int) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_METHOD": scenario.method,
+        "BENCH_PATHS": "|".join(scenario.paths),
+        "BENCH_AUTH": scenario.auth,
+        "BENCH_COOKIE": scenario.cookie,
+        "BENCH_BODY": scenario.body,
+    }
+    out = run(
+        [
+            wrk,
+            "-t",
+            str(WRK_THREADS),
+            "-c",
+            str(CONNECTIONS),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(BENCH / "scenario.lua"),
+            f"{base}/",
+        ],
+        env=env,
+        capture=True,
+    )
+    for line in out.splitlines():
+        if line.startswith('{"bench"'):
+            result = json.loads(line)
+            result.pop("bench")
+            return result
+    raise SystemExit(f"wrk printed no result for {scenario.name}:\n{out}")
+
+
+def check_once(base: str, scenario: Scenario) -> None:
+    """One request before the load, so a scenario that answers 4xx fails loudly, not fast."""
+    headers = {}
+    if scenario.auth:
+        headers["Authorization"] = scenario.auth
+    if scenario.cookie:
+        headers["Cookie"] = scenario.cookie
+    if scenario.method == "POST":
+        headers["Content-Type"] = "application/json"
+    response = httpx.request(
+        scenario.method,
+        base + scenario.paths[0],
+        headers=headers,
+        content=scenario.body or None,
+        timeout=60,
+    )
+    if response.status_code >= 300:
+        raise SystemExit(
+            f"{scenario.name}: {scenario.method} {scenario.paths[0]} answered "
+            f"{response.status_code}: {response.text[:300]}"
+        )
+
+
+def summarise(runs: list[dict]) -> dict:
+    def stats(key: str) -> dict:
+        values = [run[key] for run in runs]
+        return {
+            "median": round(statistics.median(values), 2),
+            "min": round(min(values), 2),
+            "max": round(max(values), 2),
+        }
+
+    errors = sum(sum(run["errors"].values()) for run in runs)
+    return {key: stats(key) for key in ("rps", "p50_ms", "p95_ms", "p99_ms")} | {
+        "errors": errors,
+        "requests": sum(run["requests"] for run in runs),
+    }
+
+
+def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: str) -> Path:
+    """Record the scenario with py-spy across every worker while wrk drives it."""
+    target = RESULTS / f"{stamp}-profile-{scenario.name}.svg"
+    recorder = subprocess.Popen(  # noqa: S603 - our own tools
+        [
+            str(BIN / "py-spy"),
+            "record",
+            "--pid",
+            str(server.pids()[0]),
+            "--subprocesses",
+            "--duration",
+            str(seconds),
+            "--rate",
+            "250",
+            "--nonblocking",
+            "--output",
+            str(target),
+        ],
+    )
+    time.sleep(1)
+    wrk_once(wrk, server.base, scenario, seconds)
+    recorder.wait(timeout=seconds + 60)
+    # The same samples as text, folded stacks, for reading without a browser.
+    return target
+
+
+def commit() -> str:
+    try:
+        return run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture=True).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+def _cell(stats: dict, digits: int = 1) -> str:
+    return f"{stats['median']:.{digits}f} [{stats['min']:.{digits}f}-{stats['max']:.{digits}f}]"
+
+
+def table(report: dict) -> str:
+    lines = [
+        f"staffdesk bench: {report['database']['engine']}, "
+        f"{report['dataset']['requests']:,} requests, {report['server']['workers']} gunicorn "
+        f"workers, wrk -t{WRK_THREADS} -c{CONNECTIONS}, {report['runs']} runs of "
+        f"{report['duration_s']} s per scenario; median [min-max]",
+        "",
+    ]
+    header = (
+        f"{'scenario':<30} {'req/s':>22} {'p50 ms':>22} {'p95 ms':>22} {'p99 ms':>22} {'err':>4}"
+    )
+    lines += [header, "-" * len(header)]
+    for result in report["scenarios"].values():
+        lines.append(
+            f"{result['title']:<30} {_cell(result['rps']):>22} {_cell(result['p50_ms']):>22} "
+            f"{_cell(result['p95_ms']):>22} {_cell(result['p99_ms']):>22} {result['errors']:>4}"
+        )
+    memory = report["memory_mb"]
+    lines += [
+        "",
+        f"peak resident memory (VmHWM): master {memory['master']} MB, workers "
+        + ", ".join(f"{mb} MB" for mb in memory["workers"])
+        + f" (max {memory['max_worker']} MB)",
+    ]
+    if report.get("seed_seconds") is not None:
+        lines.append(f"seeded in {report['seed_seconds']:.1f} s")
+    lines.append("SLA tick: pending (waits for the SLA issue)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    config = Config.from_env()
+    wrk = ensure_wrk()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    database = Database(config)
+    constants = seed_constants()
+    marker = {
+        "requests": config.requests,
+        "seed": config.seed,
+        "generator": constants["GENERATOR_VERSION"],
+    }
+    seed_seconds = database.prepare(marker)
+    url = database.working_copy()
+    env = database.env(url)
+    numbers = sample_numbers(env)
+    server = Server(env)
+    log(f"starting gunicorn ({WORKERS} workers) on {server.base} against {config.db}")
+    server.start()
+    # Other work on the machine skews every figure; the report says how busy it was.
+    load_before = os.getloadavg()
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    try:
+        password, search_word = constants["PASSWORD"], constants["SEARCH_WORD"]
+        agent_token = token_for(server.base, constants["BENCH_AGENT"], password)
+        employee_token = token_for(server.base, constants["BENCH_EMPLOYEE"], password)
+        cookie = session_cookie(server.base, constants["BENCH_AGENT"], password)
+        body = json.dumps(
+            {
+                "service": constants["BENCH_SERVICE"],
+                "subject": "Replacement laptop",
+                "description": "The screen of my laptop flickers; a replacement please.",
+                "answers": {
+                    "location": "City Hall, floor 2",
+                    "category": "standard",
+                    "quantity": 1,
+                },
+                "priority": 3,
+            }
+        )
+        bearer = f"Bearer {agent_token}"
+        scenarios = [
+            Scenario(
+                "create_api",
+                "create (API, 3-field form)",
+                ["/api/v1/requests"],
+                auth=f"Bearer {employee_token}",
+                method="POST",
+                body=body,
+            ),
+            Scenario(
+                "queue_api",
+                "queue first page (API, 50)",
+                [f"/api/v1/requests?department=IT&status={OPEN}&limit=50"],
+                auth=bearer,
+            ),
+            Scenario(
+                "queue_html",
+                "queue first page (HTML)",
+                ["/requests/queue/?department=IT"],
+                cookie=cookie,
+            ),
+            Scenario(
+                "detail_api",
+                "request detail (API)",
+                [f"/api/v1/requests/{number}" for number in numbers],
+                auth=bearer,
+            ),
+            Scenario(
+                "detail_html",
+                "request detail (HTML)",
+                [f"/requests/{number}" for number in numbers],
+                cookie=cookie,
+            ),
+            Scenario(
+                "search_api",
+                f"search '{search_word}' (API, agent)",
+                [f"/api/v1/requests?q={search_word}&limit=50"],
+                auth=bearer,
+            ),
+        ]
+        if config.only:
+            scenarios = [s for s in scenarios if s.name in config.only]
+        for scenario in scenarios:
+            check_once(server.base, scenario)
+            wrk_once(wrk, server.base, scenario, 2)  # warm-up: connections, caches
+            for index in range(config.runs):
+                result = wrk_once(wrk, server.base, scenario, config.duration)
+                scenario.runs.append(result)
+                log(
+                    f"{scenario.name} run {index + 1}/{config.runs}: {result['rps']:.1f} req/s, "
+                    f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms"
+                )
+        profiled = None
+        if config.profile:
+            chosen = next((s for s in scenarios if s.name == config.profile), None)
+            if chosen is None:
+                raise SystemExit(f"BENCH_PROFILE: no scenario {config.profile!r}")
+            log(f"profiling {chosen.name} with py-spy")
+            profiled = str(profile(server, wrk, chosen, config.duration, stamp).relative_to(ROOT))
+        pids = server.pids()
+        peaks = peak_memory_mb(pids)
+    finally:
+        server.stop()
+        database.drop_working_copy()
+    workers = [peaks[str(pid)] for pid in pids[1:] if str(pid) in peaks]
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "kernel": platform.release(),
+            "loadavg_before": [round(value, 2) for value in load_before],
+        },
+        "database": {"engine": database.server_version(), "kind": config.db},
+        "dataset": marker,
+        "seed_seconds": seed_seconds,
+        "server": {"software": "gunicorn (sync workers)", "workers": WORKERS},
+        "load": {"tool": "wrk", "threads": WRK_THREADS, "connections": CONNECTIONS},
+        "quick": config.quick,
+        "runs": config.runs,
+        "duration_s": config.duration,
+        "scenarios": {
+            s.name: {"title": s.title, **summarise(s.runs), "runs": s.runs} for s in scenarios
+        },
+        "memory_mb": {
+            "master": peaks.get(str(pids[0])),
+            "workers": workers,
+            "max_worker": max(workers, default=None),
+        },
+        "sla_tick": "pending: waits for the SLA issue",
+        "profile": profiled,
+    }
+    suffix = (
+        ""
+        if config.requests == 1_000_000 and not config.quick
+        else ("-quick" if config.quick and config.requests == 100_000 else f"-{config.requests}")
+    )
+    target = RESULTS / f"{stamp}-{config.db}{suffix}.json"
+    target.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(table(report))
+    print(f"\nwritten to {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The benchmark organization: 40 departments, 30,000 people, 400 services and N requests
+over three years, generated in bulk for `staffdesk bench-seed` and `make bench`.
+
+Unlike the demo (`config/demo/`), which plays its history through the request services,
+this writes rows directly, because a million requests through the services would take
+hours. The rows are the ones those services would have written (see `history.py`), and
+`tests/config/test_bench_seed.py` checks the invariants they keep. All randomness comes from
+one `random.Random(seed)`; the history ends at `now` rounded down to midnight UTC, so the
+same seed and the same end day give the same rows.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+
+from staffdesk.config.benchseed import loader
+from staffdesk.config.benchseed.history import (
+    EVENT_COLUMNS,
+    OPEN,
+    REQUEST_COLUMNS,
+    Timeline,
+    history_rows,
+)
+from staffdesk.config.benchseed.organization import (
+    BENCH_AGENT,
+    BENCH_EMPLOYEE,
+    BENCH_SERVICE,
+    PASSWORD,
+    organization_create,
+)
+from staffdesk.config.benchseed.words import DEPARTMENTS, SEARCH_WORD
+from staffdesk.core import clock
+from staffdesk.core.errors import Conflict
+from staffdesk.directory.models import Department
+from staffdesk.requests.models import Request, RequestCounter, RequestEvent
+
+__all__ = [
+    "BENCH_AGENT",
+    "BENCH_EMPLOYEE",
+    "BENCH_SERVICE",
+    "DEFAULT_SEED",
+    "GENERATOR_VERSION",
+    "PASSWORD",
+    "SEARCH_WORD",
+    "BenchSummary",
+    "bench_seed",
+]
+
+DEFAULT_SEED = 1
+# Bump when the generated rows change, so `make bench` reseeds its cached databases.
+GENERATOR_VERSION = 1
+YEARS = 3
+FULL_PEOPLE = 30_000
+FULL_DEPARTMENTS = len(DEPARTMENTS)  # 40, ten services each
+CHUNK = 50_000  # requests per insert batch and per transaction
+STATUS = REQUEST_COLUMNS.index("status")
+
+
+@dataclass
+class BenchSummary:
+    """What was generated and how long each phase took (seconds)."""
+
+    departments: int = 0
+    people: int = 0
+    services: int = 0
+    requests: int = 0
+    events: int = 0
+    open_requests: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _ensure_empty() -> None:
+    if Department.objects.exists() or Request.objects.exists():
+        raise Conflict(
+            "The database already has departments or requests; bench-seed fills only an empty "
+            "database (it numbers requests from 1 and creates fixed accounts)."
+        )
+
+
+def bench_seed(
+    *,
+    requests: int,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+    now: datetime | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BenchSummary:
+    """Generate the benchmark organization and `requests` requests into an empty database.
+
+    `scale` shrinks the organization (people and departments) for quick runs and tests.
+    """
+    say = progress or (lambda message: None)
+    _ensure_empty()
+    if not 0 < scale <= 1:
+        raise ValueError("scale must be in (0, 1]")
+    moment = clock.resolve(now).astimezone(UTC)
+    end = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    timeline = Timeline(
+        start=end - timedelta(days=365 * YEARS),
+        days=365 * YEARS,
+        suffix="+00" if connection.vendor == "postgresql" else "",
+    )
+    rng = random.Random(seed)
+    summary = BenchSummary()
+    started = time.monotonic()
+    with loader.fast_session():
+        with transaction.atomic():
+            organization = organization_create(
+                rng=rng,
+                people=max(10, round(FULL_PEOPLE * scale)),
+                departments=max(5, round(FULL_DEPARTMENTS * scale)),
+                established_at=timeline.start - timedelta(days=1),
+                seed=seed,
+            )
+        summary.departments = len(organization.department_ids)
+        summary.people = len(organization.person_ids)
+        summary.services = len(organization.services)
+        summary.seconds["organization"] = time.monotonic() - started
+        say(
+            f"organization: {summary.departments} departments, {summary.people} people, "
+            f"{organization.memberships} agents and leads, {summary.services} services "
+            f"({summary.seconds['organization']:.1f} s)"
+        )
+        counters: dict[int, int] = {}
+        phase = time.monotonic()
+        with loader.without_secondary_indexes([Request, RequestEvent]) as dropped:
+            for request_rows, event_rows in history_rows(
+                rng=rng,
+                organization=organization,
+                count=requests,
+                timeline=timeline,
+                chunk=CHUNK,
+                counters=counters,
+            ):
+                with transaction.atomic():
+                    loader.insert_rows(Request, REQUEST_COLUMNS, request_rows)
+                    loader.insert_rows(RequestEvent, EVENT_COLUMNS, event_rows)
+                summary.requests += len(request_rows)
+                summary.events += len(event_rows)
+                summary.open_requests += sum(1 for row in request_rows if row[STATUS] in OPEN)
+                if summary.requests % (CHUNK * 4) == 0 or summary.requests == requests:
+                    say(
+                        f"requests: {summary.requests:,} of {requests:,}, {summary.events:,} "
+                        f"events ({time.monotonic() - phase:.1f} s)"
+                    )
+            summary.seconds["requests"] = time.monotonic() - phase
+            say(f"rebuilding {len(dropped)} indexes and constraints")
+            phase = time.monotonic()
+        summary.seconds["indexes"] = time.monotonic() - phase
+        with transaction.atomic():
+            RequestCounter.objects.bulk_create(
+                [
+                    RequestCounter(department_id=department_id, last_number=last)
+                    for department_id, last in sorted(counters.items())
+                ]
+            )
+        phase = time.monotonic()
+        loader.finish([Request, RequestEvent])
+        summary.seconds["analyze"] = time.monotonic() - phase
+    summary.seconds["total"] = time.monotonic() - started
+    return summary

@@ -1,0 +1,291 @@
+"""The SLA state of a request as a pure function of its timeline and its agreement's targets.
+
+Nothing here reads the database or the time: callers pass the steps, the targets, the
+calendar and `now`. The same inputs always give the same state, which is what lets the
+stored fields be a cache that `sla-rebuild` can verify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from staffdesk.sla.businesstime import CalendarSpec, add_business_time, business_time_between
+
+ZERO = timedelta(0)
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    AT_RISK = "at_risk"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+    STOPPED = "stopped"  # ended (cancelled, closed) before the clock's goal was reached in time
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timeline fact the clocks care about."""
+
+    at: datetime
+    to_status: str = ""  # a status change, else ""
+    first_response: bool = False  # a public reply or a status move out of "new" by the team
+
+
+@dataclass(frozen=True)
+class Targets:
+    response: timedelta
+    resolution: timedelta
+
+
+@dataclass(frozen=True)
+class Rules:
+    at_risk_share: float = 0.75
+    pausing_statuses: frozenset[str] = frozenset({"waiting_on_requester"})
+    stopping_statuses: frozenset[str] = frozenset({"resolved", "closed", "cancelled"})
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One clock at `now`."""
+
+    state: ClockState
+    target: timedelta
+    elapsed: timedelta
+    due_at: datetime | None  # when the target is (or was) reached; None while paused or met
+    remaining: timedelta  # business time left (negative once breached)
+    next_check_at: datetime | None  # the next instant this clock changes state by itself
+    ticking: bool = False  # still counting towards (or past) its target: urgent work
+
+
+@dataclass(frozen=True)
+class SlaState:
+    response: Clock
+    resolution: Clock
+    paused: timedelta  # business time spent in pausing statuses: the customer side's time
+    explanation: list[str] = field(default_factory=list)
+    # Running and paused business time up to the last status change: unlike the totals at
+    # `now`, these do not move with the clock, so they can be stored and checked.
+    settled_elapsed: timedelta = ZERO
+    settled_paused: timedelta = ZERO
+    settled_at: datetime | None = None  # the last status change (or the opening)
+
+    @property
+    def next_check_at(self) -> datetime | None:
+        instants = [c.next_check_at for c in (self.response, self.resolution) if c.next_check_at]
+        return min(instants) if instants else None
+
+
+def _share(duration: timedelta, share: float) -> timedelta:
+    return timedelta(seconds=round(duration.total_seconds() * share))
+
+
+def response_clock(
+    *,
+    opened_at: datetime,
+    steps: Sequence[Step],
+    target: timedelta,
+    rules: Rules,
+    calendar: CalendarSpec,
+    now: datetime,
+) -> Clock:
+    due = add_business_time(opened_at, target, calendar)
+    responded = next((s.at for s in steps if s.first_response and s.at <= now), None)
+    ended = next(
+        (s.at for s in steps if s.to_status in rules.stopping_statuses and s.at <= now), None
+    )
+    if responded is not None and (ended is None or responded <= ended):
+        elapsed = business_time_between(opened_at, responded, calendar)
+        state = ClockState.MET if responded <= due else ClockState.BREACHED
+        return Clock(state, target, elapsed, due, target - elapsed, None)
+    end = ended or now
+    elapsed = business_time_between(opened_at, end, calendar)
+    ticking = ended is None
+    if end >= due:
+        return Clock(ClockState.BREACHED, target, elapsed, due, target - elapsed, None, ticking)
+    if ended is not None:
+        return Clock(ClockState.STOPPED, target, elapsed, due, target - elapsed, None)
+    at_risk_at = add_business_time(opened_at, _share(target, rules.at_risk_share), calendar)
+    if now >= at_risk_at:
+        return Clock(ClockState.AT_RISK, target, elapsed, due, target - elapsed, due, True)
+    return Clock(ClockState.RUNNING, target, elapsed, due, target - elapsed, at_risk_at, True)
+
+
+@dataclass
+class _Segments:
+    """Running and paused business time of the resolution clock, replayed from the steps."""
+
+    elapsed: timedelta = ZERO
+    paused: timedelta = ZERO
+    crossed_at: datetime | None = None
+    state: str = "running"
+    since: datetime | None = None
+
+    def close(self, until: datetime, *, target: timedelta, calendar: CalendarSpec) -> None:
+        assert self.since is not None
+        span = business_time_between(self.since, until, calendar)
+        if self.state == "running":
+            if self.crossed_at is None and self.elapsed + span > target:
+                self.crossed_at = add_business_time(self.since, target - self.elapsed, calendar)
+            self.elapsed += span
+        elif self.state == "paused":
+            self.paused += span
+
+
+def resolution_clock(
+    *,
+    opened_at: datetime,
+    steps: Sequence[Step],
+    target: timedelta,
+    rules: Rules,
+    calendar: CalendarSpec,
+    now: datetime,
+) -> tuple[Clock, timedelta, tuple[timedelta, timedelta, datetime | None]]:
+    """The resolution clock, the paused (customer-side) business time, and both settled."""
+    replay = _Segments(since=opened_at)
+    for step in steps:
+        if not step.to_status or step.at > now:
+            continue
+        replay.close(step.at, target=target, calendar=calendar)
+        if step.to_status in rules.stopping_statuses:
+            replay.state = "stopped"
+        elif step.to_status in rules.pausing_statuses:
+            replay.state = "paused"
+        else:
+            replay.state = "running"
+        replay.since = step.at
+    settled = (replay.elapsed, replay.paused, replay.since)
+    if replay.state in ("running", "paused"):
+        replay.close(now, target=target, calendar=calendar)
+        replay.since = now
+    clock, paused = _resolution_state(
+        replay, target=target, rules=rules, calendar=calendar, now=now
+    )
+    return clock, paused, settled
+
+
+def _resolution_state(
+    replay: _Segments, *, target: timedelta, rules: Rules, calendar: CalendarSpec, now: datetime
+) -> tuple[Clock, timedelta]:
+    remaining = target - replay.elapsed
+    if replay.crossed_at is not None:
+        ticking = replay.state == "running"
+        clock = Clock(
+            ClockState.BREACHED,
+            target,
+            replay.elapsed,
+            replay.crossed_at,
+            remaining,
+            None,
+            ticking,
+        )
+        return clock, replay.paused
+    if replay.state == "stopped":
+        return Clock(ClockState.MET, target, replay.elapsed, None, remaining, None), replay.paused
+    if replay.state == "paused":
+        return Clock(
+            ClockState.PAUSED, target, replay.elapsed, None, remaining, None
+        ), replay.paused
+    if remaining <= ZERO:
+        clock = Clock(ClockState.BREACHED, target, replay.elapsed, now, remaining, None, True)
+        return clock, replay.paused
+    due = add_business_time(now, remaining, calendar)
+    risk_left = _share(target, rules.at_risk_share) - replay.elapsed
+    if risk_left <= ZERO:
+        clock = Clock(ClockState.AT_RISK, target, replay.elapsed, due, remaining, due, True)
+        return clock, replay.paused
+    at_risk_at = add_business_time(now, risk_left, calendar)
+    clock = Clock(ClockState.RUNNING, target, replay.elapsed, due, remaining, at_risk_at, True)
+    return clock, replay.paused
+
+
+def sla_state(
+    *,
+    opened_at: datetime,
+    steps: Sequence[Step],
+    targets: Targets,
+    rules: Rules,
+    calendar: CalendarSpec,
+    now: datetime,
+) -> SlaState:
+    ordered = sorted(steps, key=lambda s: s.at)
+    response = response_clock(
+        opened_at=opened_at,
+        steps=ordered,
+        target=targets.response,
+        rules=rules,
+        calendar=calendar,
+        now=now,
+    )
+    resolution, paused, settled = resolution_clock(
+        opened_at=opened_at,
+        steps=ordered,
+        target=targets.resolution,
+        rules=rules,
+        calendar=calendar,
+        now=now,
+    )
+    notes = explain(
+        opened_at=opened_at, paused=paused, calendar=calendar, until=_clock_end(ordered, rules, now)
+    )
+    return SlaState(response, resolution, paused, notes, *settled)
+
+
+def _clock_end(steps: Sequence[Step], rules: Rules, now: datetime) -> datetime:
+    last_stop = None
+    for step in steps:
+        if step.at > now or not step.to_status:
+            continue
+        last_stop = step.at if step.to_status in rules.stopping_statuses else None
+    return last_stop or now
+
+
+def format_duration(duration: timedelta) -> str:
+    """'2 h 10 min', '45 min', '3 d 1 h' (business days are not assumed: hours count)."""
+    minutes = int(abs(duration).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    text = (
+        f"{hours} h {minutes} min"
+        if hours and minutes
+        else f"{hours} h"
+        if hours
+        else f"{minutes} min"
+    )
+    return f"-{text}" if duration < ZERO else text
+
+
+def explain(
+    *, opened_at: datetime, paused: timedelta, calendar: CalendarSpec, until: datetime
+) -> list[str]:
+    """Why the clocks read what they read, in words people check against the calendar."""
+    notes: list[str] = []
+    if paused > ZERO:
+        notes.append(f"paused {format_duration(paused)} waiting on requester")
+    if calendar.always_open:
+        notes.append("counted around the clock (24x7)")
+        return notes
+    skipped = _holidays_between(calendar, opened_at, until)
+    if skipped:
+        days = ", ".join(day.strftime("%-d %b") for day in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        notes.append(f"holiday{'s' if len(skipped) > 1 else ''} on {days}{more} skipped")
+    notes.append(f"business hours in {calendar.time_zone}")
+    return notes
+
+
+def _holidays_between(calendar: CalendarSpec, start: datetime, end: datetime) -> list[date]:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(calendar.time_zone)
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    return sorted(
+        day
+        for day in calendar.holidays
+        if first <= day <= last
+        and day.weekday() < 7
+        and calendar.weekly
+        and calendar.weekly[day.weekday()]
+    )

@@ -1,0 +1,147 @@
+"""The stored SLA fields of a request: computed from the timeline, refreshed on every change.
+
+The fields on `Request` (due times, states, elapsed and paused seconds, `next_check_at`)
+are a cache of `clocks.sla_state`; `sla_refresh` rewrites them, `sla-rebuild` checks them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from staffdesk.requests.models import SLA_NEVER, Request, RequestEvent
+from staffdesk.requests.sla.clocks import Rules, SlaState, Step, Targets, sla_state
+from staffdesk.sla.models import Agreement
+
+# The stored fields, in the order `snapshot` returns them.
+STORED_FIELDS = (
+    "response_due_at",
+    "response_state",
+    "resolution_due_at",
+    "resolution_state",
+    "sla_elapsed_seconds",  # up to the last status change; see SlaState.settled_elapsed
+    "sla_paused_seconds",
+    "sla_settled_at",
+    "sla_due_at",
+    "next_check_at",
+)
+
+
+@dataclass(frozen=True)
+class SlaInputs:
+    """Everything the clocks need besides the timeline and `now`."""
+
+    targets: Targets
+    rules: Rules
+    agreement: Agreement
+
+
+def inputs_for(request: Request) -> SlaInputs | None:
+    """The agreement's targets for the request's current priority (None: no agreement applies).
+
+    A priority change re-targets the clocks from the original start.
+    """
+    agreement = request.sla_agreement
+    if agreement is None:
+        return None
+    target = next((t for t in agreement.targets.all() if t.priority == request.priority), None)
+    if target is None:
+        return None
+    rules = Rules(
+        at_risk_share=float(agreement.at_risk_share),
+        pausing_statuses=frozenset(agreement.pausing_statuses),
+    )
+    return SlaInputs(
+        targets=Targets(
+            response=timedelta(minutes=target.first_response_minutes),
+            resolution=timedelta(minutes=target.resolution_minutes),
+        ),
+        rules=rules,
+        agreement=agreement,
+    )
+
+
+def steps_for(request: Request) -> list[Step]:
+    """The timeline facts that move clocks: status changes and the team's first answers."""
+    events = (
+        RequestEvent.objects.filter(request=request)
+        .filter(Q(kind=RequestEvent.Kind.STATUS) | Q(kind=RequestEvent.Kind.REPLY))
+        .order_by("created_at", "id")
+        .values_list("kind", "created_at", "data")
+    )
+    steps: list[Step] = []
+    for kind, at, data in events:
+        by_team = bool(data.get("by_team"))
+        if kind == RequestEvent.Kind.STATUS:
+            steps.append(
+                Step(
+                    at=at,
+                    to_status=data.get("to", ""),
+                    first_response=by_team and data.get("from") == "new",
+                )
+            )
+        else:
+            steps.append(Step(at=at, first_response=by_team))
+    return steps
+
+
+def compute(request: Request, *, now: datetime) -> SlaState | None:
+    sla = inputs_for(request)
+    if sla is None:
+        return None
+    calendar = sla.agreement.calendar.spec(
+        years=range(request.created_at.year - 1, max(now.year, request.created_at.year) + 3)
+    )
+    return sla_state(
+        opened_at=request.created_at,
+        steps=steps_for(request),
+        targets=sla.targets,
+        rules=sla.rules,
+        calendar=calendar,
+        now=now,
+    )
+
+
+def snapshot(request: Request) -> tuple:
+    return tuple(getattr(request, name) for name in STORED_FIELDS)
+
+
+def apply(request: Request, state: SlaState | None) -> None:
+    """Write a computed state into the request's cache fields (not saved)."""
+    if state is None:
+        for name in STORED_FIELDS:
+            setattr(
+                request,
+                name,
+                None if name.endswith("_at") else ("" if name.endswith("_state") else 0),
+            )
+        request.sla_due_at = SLA_NEVER
+        return
+    request.response_due_at = state.response.due_at
+    request.response_state = state.response.state.value
+    request.resolution_due_at = state.resolution.due_at
+    request.resolution_state = state.resolution.state.value
+    request.sla_elapsed_seconds = int(state.settled_elapsed.total_seconds())
+    request.sla_paused_seconds = int(state.settled_paused.total_seconds())
+    request.sla_settled_at = state.settled_at
+    pending = [
+        clock.due_at
+        for clock in (state.response, state.resolution)
+        if clock.ticking and clock.due_at is not None
+    ]
+    request.sla_due_at = min(pending) if pending else SLA_NEVER
+    request.next_check_at = state.next_check_at
+
+
+def sla_refresh(*, request: Request, now: datetime) -> bool:
+    """Recompute and store the request's SLA fields; True when anything changed."""
+    before = snapshot(request)
+    apply(request, compute(request, now=now))
+    if snapshot(request) == before:
+        return False
+    Request.objects.filter(pk=request.pk).update(
+        **{name: getattr(request, name) for name in STORED_FIELDS}
+    )
+    return True
