@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from staffdesk.core.errors import NotFound
+from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
 
 _TEAM_CACHE = "_staffdesk_team_roles"
@@ -98,3 +98,28 @@ def access_colleague(*, user, person_id: int) -> Person:
 
 def api_token_list(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.visible_to(user).active()
+
+
+def person_find(*, user, text: str) -> Person:
+    """The one active person a typed name, username or email designates.
+
+    An exact username or email wins; otherwise the words must match exactly one person, and
+    the error lists a few candidates so the caller can be more specific.
+    """
+    text = text.strip()
+    people = person_list(user=user).filter(is_active=True)
+    exact = people.filter(Q(username__iexact=text) | Q(email__iexact=text)).first()
+    if exact is not None:
+        return exact
+    matches = list(person_list(user=user, query=text).filter(is_active=True)[:4])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationFailed(
+            f"Nobody matches {text!r}.", errors={"person": ["no active person matches"]}
+        )
+    names = ", ".join(f"{p.display_name} ({p.username})" for p in matches[:3])
+    raise ValidationFailed(
+        f"Several people match {text!r}: {names}; type a username or email.",
+        errors={"person": [f"several match: {names}"]},
+    )

@@ -30,6 +30,10 @@ class PersonForm(forms.Form):
     person_id = forms.IntegerField(label="Person", min_value=1)
 
 
+class PersonSearchForm(forms.Form):
+    person = forms.CharField(label="Person", max_length=150)
+
+
 def parse(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any]:
     """The cleaned values, or ValidationFailed naming each field that could not be read."""
     form = form_class(data)

@@ -331,18 +331,10 @@ def _answer(field: FormField, value) -> Answer:
     return Answer(label=field.label, text=text)
 
 
-def request_people(*, user, request: Request) -> QuerySet[Person]:
-    """Active people of the requester's department and of the providing team, the latter
-    flagged `on_team`: whom the request page offers to assign or to add as watchers."""
+def team_agents(*, request: Request) -> QuerySet[Person]:
+    """Active members of the providing team: whom the request may be assigned to."""
     team = Membership.objects.filter(department_id=request.department_id)
-    offered = Q(pk__in=team.values("person_id"))
-    if request.requester_department_id is not None:
-        offered |= Q(department_id=request.requester_department_id)
-    return (
-        Person.objects.visible_to(user)
-        .filter(offered, is_active=True)
-        .annotate(on_team=Exists(team.filter(person_id=OuterRef("pk"))))
-    )
+    return Person.objects.filter(pk__in=team.values("person_id"), is_active=True)
 
 
 def access_watcher(*, user, request: Request, person_id: int) -> Watcher:

@@ -307,11 +307,23 @@ def test_watchers_added_and_removed(client, org, filed):
     assert not Watcher.objects.filter(request=filed).exists()
 
 
-def test_watcher_choices_are_the_requester_department_and_the_team(client, org, filed):
-    names = _options(_get(client, org.requester, filed), "watcher")
-    assert "Colin Colleague" in names and "Pete Point" in names and "Ada Admin" in names
-    assert "Una Unrelated" not in names and "Hana HR" not in names
-    assert "Rita Requester" not in names
+def test_a_watcher_is_added_by_typing_a_name_username_or_email(client, org, filed):
+    # A typed name, not a list of the whole department: departments have thousands of people.
+    page = _get(client, org.requester, filed).content.decode()
+    assert 'name="person"' in page and '<select id="watcher"' not in page
+    _post(client, org.requester, filed, "watcher_add", {"person": "colin"})
+    _post(client, org.requester, filed, "watcher_add", {"person": "una@city.example"})
+    _post(client, org.requester, filed, "watcher_add", {"person": "Ada Admin"})
+    watchers = set(filed.watchers.values_list("person__username", flat=True))
+    assert watchers == {"colin", "una", "ada"}
+    before = _snapshot(filed)
+    nobody = _post(client, org.requester, filed, "watcher_add", {"person": "zelda"})
+    assert (
+        nobody.status_code == 422 and "Nobody matches &#x27;zelda&#x27;" in nobody.content.decode()
+    )
+    several = _post(client, org.requester, filed, "watcher_add", {"person": "a"})
+    assert several.status_code == 422 and "Several people match" in several.content.decode()
+    assert _snapshot(filed) == before
 
 
 # --- Actions: refusals write nothing --------------------------------------------------------

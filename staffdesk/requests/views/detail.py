@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from staffdesk.core import clock
 from staffdesk.core.errors import DomainError
-from staffdesk.directory.selectors import access_person
+from staffdesk.directory.selectors import access_person, person_find
 from staffdesk.requests import forms, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Priority, Request, RequestEvent, Status
@@ -138,8 +138,12 @@ def request_priority(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
     def add(item: Request) -> str:
-        person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]
-        person = access_person(user=request.user, person_id=person_id)
+        if "person_id" in request.POST:
+            person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]
+            person = access_person(user=request.user, person_id=person_id)
+        else:
+            text = forms.parse(forms.PersonSearchForm, request.POST)["person"]
+            person = person_find(user=request.user, text=text)
         services.watcher_add(request=item, actor=request.user, person=person)
         return f"{person.display_name} now watches {item.number}."
 
@@ -191,8 +195,7 @@ def _page(
     is_team = selectors.can_work_on(user, item)
     manages_watchers = is_team or selectors.is_requester_side(user, item)
     watchers = list(selectors.request_watchers(user=user, request=item))
-    watching = {watcher.person_id for watcher in watchers}
-    people = list(selectors.request_people(user=user, request=item)) if manages_watchers else []
+    agents = list(selectors.team_agents(request=item)) if is_team else []
     context = {
         "item": item,
         "sla": sla_view(item, now=clock.now()),
@@ -204,13 +207,7 @@ def _page(
         "moves": _moves(item, services.allowed_transitions(user=user, request=item)),
         "is_team": is_team,
         "manages_watchers": manages_watchers,
-        "agents": [person for person in people if person.on_team],
-        "watcher_choices": [
-            person
-            for person in people
-            if person.pk not in watching
-            and person.pk not in (item.requester_id, item.on_behalf_of_id)
-        ],
+        "agents": agents,
         "priorities": Priority.choices,
         "is_finished": item.status in (Status.CLOSED, Status.CANCELLED),
         "max_upload_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
