@@ -168,7 +168,7 @@ def test_queue_sorts_mean_what_they_say(org, queue):
     client = signed_in(org.it_point)
     by_number = {r.number: r for r in queue.open_it}
 
-    newest = [by_number[n] for n in numbers(client.get(QUEUE))]
+    newest = [by_number[n] for n in numbers(client.get(f"{QUEUE}?sort=newest"))]
     assert newest[0].created_at == max(r.created_at for r in queue.open_it)
     oldest = [by_number[n] for n in numbers(client.get(f"{QUEUE}?sort=oldest"))]
     assert oldest[0].created_at == START
@@ -275,7 +275,7 @@ def test_a_foreign_cursor_falls_back_to_the_first_page(org, queue):
     assert response.status_code == 200
     assert "This page link is no longer valid" in response.content.decode()
     assert numbers(response) == expected(queue.open_it, "oldest")[:25]
-    response = client.get(f"{QUEUE}?cursor=garbage")
+    response = client.get(f"{QUEUE}?sort=newest&cursor=garbage")
     assert numbers(response) == expected(queue.open_it, "newest")[:25]
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from staffdesk.catalog.models import Service
+from staffdesk.config.demo.agreements import agreements_create
 from staffdesk.config.demo.catalog import catalog_create
 from staffdesk.config.demo.clock import WorkingClock
 from staffdesk.config.demo.history import history_create
@@ -25,6 +26,7 @@ from staffdesk.core.errors import Conflict
 from staffdesk.directory.models import Department, Person
 from staffdesk.notifications.models import Notification
 from staffdesk.notifications.services import notification_skip_email_until
+from staffdesk.requests.sla.tick import sla_tick
 
 DEFAULT_SEED = 7
 HISTORY_DAYS = 90
@@ -105,6 +107,7 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
         rng=rng, today=timezone.localdate(moment), established_at=established_at
     )
     catalog = catalog_create(organization=organization, established_at=established_at)
+    agreements_create(organization=organization, established_at=established_at)
     history = history_create(
         rng=rng,
         organization=organization,
@@ -114,6 +117,8 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
     # The history's notifications stay in-app; mailing them when the server starts would
     # send everyone a few hundred messages about the past.
     notification_skip_email_until(cutoff=max(clock.now(), moment))
+    # Bring every clock to the present: at risk and breached as of now, not of the last event.
+    sla_tick(now=moment)
     return DemoSummary(
         departments=len(organization.departments),
         people=len(organization.people),

@@ -128,7 +128,9 @@ class _Segments:
         assert self.since is not None
         span = business_time_between(self.since, until, calendar)
         if self.state == "running":
-            if self.crossed_at is None and self.elapsed + span > target:
+            # Reaching the target exactly counts as crossing it; a clock stopped right then
+            # is still met (see _resolution_state).
+            if self.crossed_at is None and self.elapsed + span >= target:
                 self.crossed_at = add_business_time(self.since, target - self.elapsed, calendar)
             self.elapsed += span
         elif self.state == "paused":
@@ -171,6 +173,8 @@ def _resolution_state(
     replay: _Segments, *, target: timedelta, rules: Rules, calendar: CalendarSpec, now: datetime
 ) -> tuple[Clock, timedelta]:
     remaining = target - replay.elapsed
+    if replay.state == "stopped" and replay.elapsed <= target:
+        return Clock(ClockState.MET, target, replay.elapsed, None, remaining, None), replay.paused
     if replay.crossed_at is not None:
         ticking = replay.state == "running"
         clock = Clock(

@@ -108,7 +108,7 @@ class QueueFilterForm(_FilterForm):
             priority=data.get("priority"),
             text=data.get("q") or "",
         )
-        return filters, data.get("sort") or "newest"
+        return filters, data.get("sort") or "urgency"
 
 
 class MineFilterForm(_FilterForm):
