@@ -180,6 +180,17 @@ class Request(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def has_sla_due(self) -> bool:
+        """A running SLA clock sets when this request is due (the queue's urgency)."""
+        return self.sla_due_at < SLA_NEVER
+
+    @property
+    def sla_alert(self) -> str:
+        """The worst state of the stored clocks worth flagging: breached, at_risk or ""."""
+        states = (self.response_state, self.resolution_state)
+        return next((state for state in ("breached", "at_risk") if state in states), "")
+
 
 class Watcher(models.Model):
     """A person who follows a request and is told about its public changes."""
