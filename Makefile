@@ -28,8 +28,8 @@ run: $(STAMP)
 	$(BIN)/staffdesk serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check staffdesk tests bench conftest.py
-	$(BIN)/ruff format --check staffdesk tests bench conftest.py
+	$(BIN)/ruff check --no-cache staffdesk tests bench conftest.py
+	$(BIN)/ruff format --no-cache --check staffdesk tests bench conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/staffdesk makemigrations --check --dry-run -v 0
 

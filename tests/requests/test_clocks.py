@@ -4,9 +4,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from staffdesk.sla.businesstime import CalendarSpec
 
 from staffdesk.requests.sla.clocks import ClockState, Rules, Step, Targets, sla_state
+from staffdesk.sla.businesstime import CalendarSpec
 
 NY = ZoneInfo("America/New_York")
 DAY = ((time(8), time(18)),)
