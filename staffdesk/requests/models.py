@@ -10,15 +10,9 @@ from django.db.models import Exists, OuterRef, Q
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.sla.models import Priority  # defined where SLA targets need it
 
 SLA_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
-
-
-class Priority(models.IntegerChoices):
-    P1 = 1, "P1 critical"
-    P2 = 2, "P2 high"
-    P3 = 3, "P3 medium"
-    P4 = 4, "P4 low"
 
 
 class Status(models.TextChoices):
