@@ -270,9 +270,10 @@ def access_attachment(*, user, request: Request, attachment_id: int) -> Attachme
 
 
 def request_watchers(*, user, request: Request) -> QuerySet[Watcher]:
-    return Watcher.objects.filter(
-        request__in=Request.objects.visible_to(user), request=request
-    ).select_related("person")
+    # A correlated EXISTS on the one request, not `request__in` over every visible request,
+    # which SQLite would materialise first (see docs/performance.md).
+    visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
+    return Watcher.objects.filter(request=request).filter(Exists(visible)).select_related("person")
 
 
 def can_work_on(user, request: Request) -> bool:
