@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "staffdesk.sla",
     "staffdesk.catalog",
     "staffdesk.requests",
+    "staffdesk.escalation",
     "staffdesk.config",
 ]
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connections
 
+from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.services import notification_deliver_due
 from staffdesk.requests.sla.tick import sla_tick
 
@@ -16,6 +17,7 @@ logger = logging.getLogger("staffdesk.worker")
 # Each task runs once per tick and returns how many items it handled.
 TASKS: list[tuple[str, Callable[[], int]]] = [
     ("sla", sla_tick),
+    ("escalation", escalation_tick),
     ("email", notification_deliver_due),
 ]
 

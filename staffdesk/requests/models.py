@@ -138,6 +138,12 @@ class Request(models.Model):
     next_check_at = models.DateTimeField(
         null=True, blank=True, help_text="When a clock next changes state by itself."
     )
+    # A timer row for the escalation layer: every timeline change that can move a trigger
+    # sets it to the change's time; the escalation tick evaluates the request's policy then
+    # and sets it to the next instant a level is due (null: nothing left to fire).
+    next_escalation_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the escalation tick next looks at this request."
+    )
 
     objects = RequestQuerySet.as_manager()
 
@@ -165,6 +171,11 @@ class Request(models.Model):
                 name="request_sla_next_check",
             ),
             models.Index(fields=["department", "status", "sla_due_at"], name="request_sla_urgency"),
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=models.Q(next_escalation_at__isnull=False),
+                name="request_escalation_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +245,7 @@ class RequestEvent(models.Model):
         ATTACHMENT = "attachment", "Attachment added"
         PRIORITY = "priority", "Priority change"
         WATCHER = "watcher", "Watcher added"
+        ESCALATION = "escalation", "Escalation"
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,9 +1,8 @@
 """The stored SLA fields follow the timeline, the tick moves them on time, rebuild agrees."""
 
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 
 from conftest import LAPTOP_ANSWERS
@@ -16,43 +15,12 @@ from staffdesk.requests.services import (
 )
 from staffdesk.requests.sla.rebuild import sla_rebuild
 from staffdesk.requests.sla.tick import sla_tick
-from staffdesk.sla.models import Agreement, AgreementTarget, BusinessCalendar, WorkingInterval
 
 NY = ZoneInfo("America/New_York")
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=NY)
-
-
-@pytest.fixture
-def agreement(org):
-    calendar = BusinessCalendar.objects.create(name="City hours", time_zone="America/New_York")
-    for weekday in range(5):
-        WorkingInterval.objects.create(
-            calendar=calendar, weekday=weekday, start=time(8), end=time(18)
-        )
-    agreement = Agreement.objects.create(
-        name="IT for everyone",
-        provider=org.it,
-        applies_to_everyone=True,
-        calendar=calendar,
-        status=Agreement.Status.ACTIVE,
-        effective_from=date(2026, 1, 1),
-    )
-    for priority, response, resolution in (
-        (1, 60, 240),
-        (2, 240, 1200),
-        (3, 240, 1200),
-        (4, 480, 2400),
-    ):
-        AgreementTarget.objects.create(
-            agreement=agreement,
-            priority=priority,
-            first_response_minutes=response,
-            resolution_minutes=resolution,
-        )
-    return agreement
 
 
 def _file(org, now):

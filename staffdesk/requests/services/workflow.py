@@ -172,11 +172,15 @@ def _require_agent(actor: Person, request: Request, action: str) -> None:
 
 @transaction.atomic
 def request_assign(
-    *, request: Request, actor: Person, assignee: Person | None, now: datetime | None = None
+    *, request: Request, actor: Person | None, assignee: Person | None, now: datetime | None = None
 ) -> Request:
-    """Assign (or unassign, with None) within the providing department."""
+    """Assign (or unassign, with None) within the providing department.
+
+    `actor` None is staffdesk itself (an escalation policy), which needs no agent role.
+    """
     moment = clock.resolve(now)
-    _require_agent(actor, request, "assign")
+    if actor is not None:
+        _require_agent(actor, request, "assign")
     request = _lock(request)
     if not request.is_open:
         raise Conflict(f"{request.number} is {request.status}; only open requests are assigned.")
@@ -214,7 +218,7 @@ def request_assign(
             actor=actor,
             now=moment,
             subject=f"Assigned to you: {request.subject}",
-            body=f"{actor.display_name} assigned {request.number} "
+            body=f"{actor.display_name if actor else 'An escalation'} assigned {request.number} "
             f"({request.service.name}, {request.get_priority_display()}) to you.",
         )
     return request
@@ -222,15 +226,17 @@ def request_assign(
 
 @transaction.atomic
 def request_set_priority(
-    *, request: Request, actor: Person, priority: int, now: datetime | None = None
+    *, request: Request, actor: Person | None, priority: int, now: datetime | None = None
 ) -> Request:
+    """Change the priority; the SLA clocks re-target from the start. `actor` None: staffdesk."""
     moment = clock.resolve(now)
     if priority not in Priority.values:
         raise ValidationFailed(
             "priority must be 1 (critical), 2 (high), 3 (medium) or 4 (low).",
             errors={"priority": ["must be 1, 2, 3 or 4"]},
         )
-    _require_agent(actor, request, "change the priority of")
+    if actor is not None:
+        _require_agent(actor, request, "change the priority of")
     request = _lock(request)
     if request.priority == priority:
         return request

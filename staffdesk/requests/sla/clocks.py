@@ -33,6 +33,7 @@ class Step:
     at: datetime
     to_status: str = ""  # a status change, else ""
     first_response: bool = False  # a public reply or a status move out of "new" by the team
+    by_team: bool = False  # the providing team spoke or moved the request (public activity)
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ are a cache of `clocks.sla_state`; `sla_refresh` rewrites them, `sla-rebuild` ch
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
-
 from staffdesk.requests.models import SLA_NEVER, Request, RequestEvent
 from staffdesk.requests.sla.clocks import Rules, SlaState, Step, Targets, sla_state
+from staffdesk.sla.businesstime import CalendarSpec
 from staffdesk.sla.models import Agreement
 
 # The stored fields, in the order `snapshot` returns them.
@@ -63,40 +63,56 @@ def inputs_for(request: Request) -> SlaInputs | None:
     )
 
 
+STEP_KINDS = (RequestEvent.Kind.STATUS, RequestEvent.Kind.REPLY)
+
+
+def step_from_event(kind: str, at: datetime, data: dict) -> Step:
+    by_team = bool(data.get("by_team"))
+    if kind == RequestEvent.Kind.STATUS:
+        return Step(
+            at=at,
+            to_status=data.get("to", ""),
+            first_response=by_team and data.get("from") == "new",
+            by_team=by_team,
+        )
+    return Step(at=at, first_response=by_team, by_team=by_team)
+
+
 def steps_for(request: Request) -> list[Step]:
     """The timeline facts that move clocks: status changes and the team's first answers."""
+    return steps_for_many([request.pk])[request.pk]
+
+
+def steps_for_many(request_ids: Iterable[int]) -> dict[int, list[Step]]:
+    """`steps_for` of several requests in one query."""
+    steps: dict[int, list[Step]] = {pk: [] for pk in request_ids}
     events = (
-        RequestEvent.objects.filter(request=request)
-        .filter(Q(kind=RequestEvent.Kind.STATUS) | Q(kind=RequestEvent.Kind.REPLY))
+        RequestEvent.objects.filter(request_id__in=list(steps), kind__in=STEP_KINDS)
         .order_by("created_at", "id")
-        .values_list("kind", "created_at", "data")
+        .values_list("request_id", "kind", "created_at", "data")
     )
-    steps: list[Step] = []
-    for kind, at, data in events:
-        by_team = bool(data.get("by_team"))
-        if kind == RequestEvent.Kind.STATUS:
-            steps.append(
-                Step(
-                    at=at,
-                    to_status=data.get("to", ""),
-                    first_response=by_team and data.get("from") == "new",
-                )
-            )
-        else:
-            steps.append(Step(at=at, first_response=by_team))
+    for request_id, kind, at, data in events:
+        steps[request_id].append(step_from_event(kind, at, data))
     return steps
 
 
-def compute(request: Request, *, now: datetime) -> SlaState | None:
+def calendar_for(agreement: Agreement, request: Request, *, now: datetime) -> CalendarSpec:
+    return agreement.calendar.spec(
+        years=range(request.created_at.year - 1, max(now.year, request.created_at.year) + 3)
+    )
+
+
+def compute(
+    request: Request, *, now: datetime, steps: Sequence[Step] | None = None
+) -> SlaState | None:
+    """The request's SLA state at `now`; `steps` when the caller read the timeline already."""
     sla = inputs_for(request)
     if sla is None:
         return None
-    calendar = sla.agreement.calendar.spec(
-        years=range(request.created_at.year - 1, max(now.year, request.created_at.year) + 3)
-    )
+    calendar = calendar_for(sla.agreement, request, now=now)
     return sla_state(
         opened_at=request.created_at,
-        steps=steps_for(request),
+        steps=steps_for(request) if steps is None else steps,
         targets=sla.targets,
         rules=sla.rules,
         calendar=calendar,
@@ -135,13 +151,21 @@ def apply(request: Request, state: SlaState | None) -> None:
     request.next_check_at = state.next_check_at
 
 
-def sla_refresh(*, request: Request, now: datetime) -> bool:
-    """Recompute and store the request's SLA fields; True when anything changed."""
+def sla_refresh(*, request: Request, now: datetime, timeline_moved: bool = True) -> bool:
+    """Recompute and store the request's SLA fields; True when anything changed.
+
+    `timeline_moved` (every caller but the SLA tick) also asks the escalation tick to look
+    at the request again at `now`: a status change, a team reply or a priority change can
+    move or cancel its escalation triggers, which only the escalation layer knows.
+    """
     before = snapshot(request)
     apply(request, compute(request, now=now))
-    if snapshot(request) == before:
-        return False
-    Request.objects.filter(pk=request.pk).update(
-        **{name: getattr(request, name) for name in STORED_FIELDS}
-    )
-    return True
+    changes = {}
+    if snapshot(request) != before:
+        changes = {name: getattr(request, name) for name in STORED_FIELDS}
+    if timeline_moved and request.next_escalation_at != now:
+        request.next_escalation_at = now
+        changes["next_escalation_at"] = now
+    if changes:
+        Request.objects.filter(pk=request.pk).update(**changes)
+    return snapshot(request) != before

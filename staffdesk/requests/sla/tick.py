@@ -32,7 +32,7 @@ def sla_tick(*, now: datetime | None = None, batch_size: int = 500) -> int:
                 due = due.select_for_update(skip_locked=True, of=("self",))
             batch = list(due.select_related("sla_agreement__calendar")[:batch_size])
             for request in batch:
-                sla_refresh(request=request, now=moment)
+                sla_refresh(request=request, now=moment, timeline_moved=False)
         # Each request is refreshed once per tick, even if (by a rounding edge) its next
         # check still lies at or before `moment`.
         done.update(request.pk for request in batch)

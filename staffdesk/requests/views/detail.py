@@ -256,6 +256,10 @@ def _describe(event: RequestEvent) -> RequestEvent:
             summary = f"added {name} as a watcher" if added else f"removed {name} as a watcher"
         case RequestEvent.Kind.ATTACHMENT:
             summary = "added a file"
+        case RequestEvent.Kind.ESCALATION:
+            summary = f"escalated it to level {data.get('level')}, {data.get('name', '')}"
+            if data.get("why"):
+                summary += f": {data['why']}"
         case _:
             summary = event.get_kind_display().lower()
     event.summary = summary  # type: ignore[attr-defined]

@@ -1,0 +1,165 @@
+"""Escalation policies (ordered levels of triggers and actions) and the ledger of fired steps."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from staffdesk.catalog.models import Service
+from staffdesk.core.clock import now as clock_now
+from staffdesk.core.models import TimeStampedModel
+from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.requests.models import Request
+
+
+class Policy(TimeStampedModel):
+    """A provider department's escalation levels, or one service's override of them."""
+
+    name = models.CharField(max_length=120)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="escalation_policies"
+    )
+    service = models.OneToOneField(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="escalation_policy",
+        help_text="Empty: the department's policy for all its services without their own.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "policies"
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=Q(service__isnull=True),
+                name="escalation_one_department_policy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WatchedClock(models.TextChoices):
+    """What a level's trigger watches; the ledger's `clock`."""
+
+    RESPONSE = "response", "First response"
+    RESOLUTION = "resolution", "Resolution"
+    ACTIVITY = "activity", "Team activity"
+
+
+class Trigger(models.TextChoices):
+    SHARE = "share", "Share of the target used"
+    BREACH = "breach", "Target breached"
+    AFTER_BREACH = "after_breach", "Business minutes after the breach"
+    SILENCE = "silence", "No public activity from the team for business minutes"
+
+
+class Level(models.Model):
+    """One step of a policy: when it fires (trigger) and what it does (actions)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="levels")
+    position = models.PositiveSmallIntegerField(help_text="1 is the first level.")
+    name = models.CharField(max_length=120, help_text='e.g. "Backup", "Department lead".')
+    trigger = models.CharField(max_length=12, choices=Trigger.choices)
+    clock = models.CharField(
+        max_length=10,
+        choices=WatchedClock.choices,
+        help_text="The SLA clock a share, breach or after-breach trigger reads "
+        "(silence always reads team activity).",
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a share trigger: 1-100."
+    )
+    business_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For after-breach and silence triggers."
+    )
+    notify_point_person = models.BooleanField(default=False)
+    notify_backup = models.BooleanField(default=False)
+    notify_lead = models.BooleanField(
+        default=False, help_text="The department's lead (without one, its team's leads)."
+    )
+    notify_lead_manager = models.BooleanField(default=False, help_text="Each lead's manager.")
+    notify_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reassign_to_backup = models.BooleanField(default=False)
+    raise_priority = models.BooleanField(default=False, help_text="One step, up to critical.")
+
+    class Meta:
+        ordering = ["policy", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "position"], name="escalation_level_order"),
+            models.CheckConstraint(
+                condition=~Q(trigger="share")
+                | Q(
+                    share_percent__gte=1,
+                    share_percent__lte=100,
+                    clock__in=["response", "resolution"],
+                ),
+                name="escalation_share_needs_percent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger__in=["breach", "after_breach"])
+                | Q(clock__in=["response", "resolution"]),
+                name="escalation_breach_needs_clock",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger__in=["after_breach", "silence"]) | Q(business_minutes__gte=1),
+                name="escalation_minutes_needed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(trigger="silence") | Q(clock="activity"),
+                name="escalation_silence_reads_activity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} · {self.position}. {self.name}"
+
+
+class EscalationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EscalationQuerySet:
+        """Those of visible requests; levels fired by a trigger only for the providing team."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
+        return self.filter(request__in=Request.objects.visible_to(user)).filter(
+            Q(source=Escalation.Source.REQUESTER) | Q(request__department_id__in=teams)
+        )
+
+
+class Escalation(models.Model):
+    """The ledger: one fired level of a request, by its trigger or by the requester."""
+
+    class Source(models.TextChoices):
+        TRIGGER = "trigger", "Trigger"
+        REQUESTER = "requester", "Requester"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="escalations")
+    clock = models.CharField(max_length=10, choices=WatchedClock.choices)
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="escalations")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    actor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    fired_at = models.DateTimeField(default=clock_now)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fired_at", "id"]
+        constraints = [
+            # Every step fires exactly once, whichever worker or person gets there first.
+            models.UniqueConstraint(
+                fields=["request", "clock", "level"], name="escalation_fires_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.clock} level {self.level_id}"

@@ -1,0 +1,181 @@
+"""Firing one level on one request: actions, timeline entry, notifications and ledger row.
+
+The rows are collected in a `Firing` and written in bulk by `flush`, in the caller's
+transaction: a tick writes a whole batch of requests in a few statements, and a batch that
+fails (or a worker killed half-way) writes nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from staffdesk.core.errors import DomainError
+from staffdesk.directory.models import Membership, Person
+from staffdesk.escalation.models import Escalation, Level, Trigger
+from staffdesk.notifications.services import Draft, notification_create_many
+from staffdesk.requests.models import Priority, Request, RequestEvent
+from staffdesk.requests.services import request_assign, request_set_priority
+from staffdesk.requests.services.notify import request_url, thread_key
+from staffdesk.requests.sla.clocks import format_duration
+
+
+def describe(level: Level) -> str:
+    """The level's trigger in words: "75 % of the first response target used"."""
+    clock = "first response" if level.clock == "response" else "resolution"
+    minutes = level.business_minutes or 0
+    match level.trigger:
+        case Trigger.SHARE:
+            return f"{level.share_percent} % of the {clock} target used"
+        case Trigger.BREACH:
+            return f"the {clock} target was breached"
+        case Trigger.AFTER_BREACH:
+            return f"{_minutes(minutes)} of business time past the {clock} target"
+        case _:
+            return f"no public answer or status change from the team for {_minutes(minutes)}"
+
+
+def _minutes(minutes: int) -> str:
+    return format_duration(timedelta(minutes=minutes))
+
+
+class Recipients:
+    """Who a level tells, with each department's leads read once per tick."""
+
+    def __init__(self) -> None:
+        self._leads: dict[int, list[Person]] = {}
+
+    def leads(self, request: Request) -> list[Person]:
+        """The providing department's lead, or without one its service team's leads."""
+        department = request.department
+        if department.lead_id is not None:
+            return [department.lead]
+        if department.pk not in self._leads:
+            self._leads[department.pk] = [
+                m.person
+                for m in Membership.objects.filter(
+                    department_id=department.pk, role=Membership.Role.LEAD
+                ).select_related("person__manager")
+            ]
+        return self._leads[department.pk]
+
+    def for_level(self, level: Level, request: Request) -> list[Person]:
+        service = request.service
+        people: list[Person | None] = []
+        if level.notify_point_person:
+            people.append(service.point_person)
+        if level.notify_backup:
+            people.append(service.backup)
+        leads = self.leads(request)
+        if level.notify_lead:
+            people.extend(leads)
+        if level.notify_lead_manager:
+            people.extend(lead.manager for lead in leads)
+        if level.notify_person_id:
+            people.append(level.notify_person)
+        unique: dict[int, Person] = {}
+        for person in people:
+            if person is not None and person.is_active:
+                unique.setdefault(person.pk, person)
+        return list(unique.values())
+
+
+@dataclass
+class Firing:
+    """The rows of the levels fired so far, written together by `flush`."""
+
+    now: datetime
+    recipients: Recipients = field(default_factory=Recipients)
+    ledger: list[Escalation] = field(default_factory=list)
+    events: list[RequestEvent] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+
+    def fire(
+        self,
+        request: Request,
+        level: Level,
+        *,
+        source: str = Escalation.Source.TRIGGER,
+        actor: Person | None = None,
+        reason: str = "",
+    ) -> bool:
+        """Act on the level now; True when an action changed the request (look at it again)."""
+        done = _act(request, level, now=self.now)
+        by_requester = source == Escalation.Source.REQUESTER
+        why = f"{actor.display_name} escalated it: {reason}" if by_requester else describe(level)
+        told = self.recipients.for_level(level, request)
+        self.ledger.append(
+            Escalation(
+                request=request,
+                clock=level.clock,
+                level=level,
+                source=source,
+                actor=actor,
+                reason=reason,
+                fired_at=self.now,
+            )
+        )
+        self.events.append(
+            RequestEvent(
+                request=request,
+                kind=RequestEvent.Kind.ESCALATION,
+                actor=actor,
+                created_at=self.now,
+                # A requester's escalation is theirs to see; the policy's own steps are the team's.
+                is_internal=not by_requester,
+                body=reason,
+                data={
+                    "level": level.position,
+                    "name": level.name,
+                    "why": "" if by_requester else why,
+                    "by_requester": by_requester,
+                    "notified": [person.display_name for person in told],
+                    **done,
+                },
+            )
+        )
+        subject = f"[{request.number}] Escalated to level {level.position} ({level.name})"
+        body = (
+            f"{request.number} — {request.subject} ({request.service.name}) was escalated to "
+            f"level {level.position}, {level.name}, because {why}."
+        )
+        self.drafts.extend(
+            Draft(
+                recipient=person,
+                kind="request_escalated",
+                subject=subject,
+                body=body,
+                url=request_url(request),
+                thread_key=thread_key(request),
+            )
+            for person in told
+            if actor is None or person.pk != actor.pk
+        )
+        return "reassigned_to" in done or "priority" in done
+
+    def flush(self) -> int:
+        """Write the collected rows; the ledger's unique constraint refuses any step twice."""
+        Escalation.objects.bulk_create(self.ledger)
+        RequestEvent.objects.bulk_create(self.events)
+        notification_create_many(drafts=self.drafts, now=self.now)
+        fired = len(self.ledger)
+        self.ledger, self.events, self.drafts = [], [], []
+        return fired
+
+
+def _act(request: Request, level: Level, *, now: datetime) -> dict:
+    """The level's actions on the request (through the requests services); what they did."""
+    done: dict = {}
+    backup = request.service.backup
+    if level.reassign_to_backup and backup is not None and backup.pk != request.assignee_id:
+        try:
+            request_assign(request=request, actor=None, assignee=backup, now=now)
+            done["reassigned_to"] = backup.display_name
+        except DomainError as refusal:  # e.g. the backup has left the team
+            done["not_reassigned"] = refusal.message
+    if level.raise_priority and request.priority > Priority.P1:
+        current = Request.objects.values_list("priority", flat=True).get(pk=request.pk)
+        if current > Priority.P1:
+            request_set_priority(request=request, actor=None, priority=current - 1, now=now)
+            done["priority"] = current - 1
+    return done

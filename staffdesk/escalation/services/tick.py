@@ -1,0 +1,121 @@
+"""The escalation tick: evaluate the requests whose `next_escalation_at` has passed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from staffdesk.core import clock
+from staffdesk.escalation.selectors import PolicyCache, fired_level_ids, level_rule
+from staffdesk.escalation.services.firing import Firing
+from staffdesk.escalation.triggers import Situation, plan
+from staffdesk.requests.models import Request
+from staffdesk.requests.sla.clocks import Step
+from staffdesk.requests.sla.store import calendar_for, compute, steps_for_many
+from staffdesk.sla.businesstime import CalendarSpec
+
+DEFAULT_PAUSING = frozenset({"waiting_on_requester"})
+
+
+def situation_for(request: Request, steps: list[Step], *, now: datetime) -> Situation:
+    agreement = request.sla_agreement
+    sla_calendar = calendar_for(agreement, request, now=now) if agreement else None
+    pausing = frozenset(agreement.pausing_statuses) if agreement else DEFAULT_PAUSING
+    return Situation(
+        sla=compute(request, now=now, steps=steps),
+        sla_calendar=sla_calendar,
+        activity_calendar=sla_calendar or _around_the_clock(),
+        last_team_activity=_silent_since(request, steps, pausing=pausing, now=now),
+        is_open=request.is_open,
+        is_paused=request.status in pausing,
+    )
+
+
+def _silent_since(
+    request: Request, steps: list[Step], *, pausing: frozenset[str], now: datetime
+) -> datetime:
+    """The team's last public word or status move, or the end of the last wait on the
+    requester (silence is not counted while the ball is in the requester's court)."""
+    since = request.created_at
+    waiting = False
+    for step in steps:
+        if step.at > now:
+            break
+        resumed = waiting and step.to_status and step.to_status not in pausing
+        if step.by_team or resumed:
+            since = max(since, step.at)
+        if step.to_status:
+            waiting = step.to_status in pausing
+    return since
+
+
+def _around_the_clock() -> CalendarSpec:
+    return CalendarSpec(time_zone=settings.TIME_ZONE, always_open=True)
+
+
+def escalation_tick(*, now: datetime | None = None, batch_size: int = 250) -> int:
+    """Fire every level that is due; returns how many fired.
+
+    Requests are claimed through the partial index on `next_escalation_at` (an idle tick is
+    one index probe), with `SKIP LOCKED` on PostgreSQL so several workers share the work.
+    Each batch is one transaction: its levels, their timeline entries, notifications and
+    ledger rows commit together or not at all, and the ledger's unique constraint stops a
+    step from firing twice. A tick after an outage fires each overdue level once.
+    """
+    moment = clock.resolve(now)
+    policies = PolicyCache()
+    again: set[int] = set()  # changed by an action: evaluated on the next tick
+    fired = 0
+    while True:
+        with transaction.atomic():
+            due = (
+                Request.objects.filter(next_escalation_at__lte=moment)
+                .exclude(pk__in=again)
+                .order_by("next_escalation_at")
+            )
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True, of=("self",))
+            batch = list(
+                due.select_related(
+                    "service__point_person",
+                    "service__backup",
+                    "department__lead__manager",
+                    "sla_agreement__calendar",
+                ).prefetch_related("sla_agreement__targets")[:batch_size]
+            )
+            fired += _evaluate(batch, now=moment, policies=policies, again=again)
+        if len(batch) < batch_size:
+            return fired
+
+
+def _evaluate(
+    batch: list[Request], *, now: datetime, policies: PolicyCache, again: set[int]
+) -> int:
+    ids = [request.pk for request in batch]
+    steps = steps_for_many(ids)
+    fired = fired_level_ids(ids)
+    firing = Firing(now=now)
+    for request in batch:
+        levels = {level.pk: level for level in policies.levels(request)}
+        request.next_escalation_at = None
+        if not levels or not request.is_open:
+            continue
+        todo = plan(
+            [level_rule(level) for level in levels.values()],
+            fired=fired[request.pk],
+            situation=situation_for(request, steps[request.pk], now=now),
+            now=now,
+        )
+        changed = False
+        for rule in todo.fire:
+            changed |= firing.fire(request, levels[rule.level_id])
+        if changed:
+            request.next_escalation_at = now
+            again.add(request.pk)
+        else:
+            request.next_escalation_at = todo.next_at
+    count = firing.flush()
+    Request.objects.bulk_update(batch, ["next_escalation_at"], batch_size=500)
+    return count

@@ -1,0 +1,102 @@
+"""When each level of a policy is due: a pure function of a request's SLA state and `now`.
+
+Share, breach and after-breach triggers read one SLA clock and compare the business time it
+has used with a threshold (75 % of a 4-hour target is 3 business hours; "60 minutes after
+breach" is the target plus 60 business minutes). They can only fire while that clock is
+ticking: a met, stopped or paused clock escalates nobody. Silence reads the time since the
+providing team last spoke publicly or moved the request (or since it was filed, or came
+back from waiting on the requester), counted in the agreement's business hours (24x7 without
+one); it does not run while the request waits on the requester, nor once it is resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from staffdesk.requests.sla.clocks import Clock, SlaState
+from staffdesk.sla.businesstime import CalendarSpec, add_business_time
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What `plan` needs of a Level."""
+
+    level_id: int
+    position: int
+    trigger: str  # share | breach | after_breach | silence
+    clock: str  # response | resolution | activity
+    share_percent: int | None = None
+    business_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A request at `now`, as the triggers see it."""
+
+    sla: SlaState | None  # None: no agreement applies, only silence can fire
+    sla_calendar: CalendarSpec | None
+    activity_calendar: CalendarSpec  # the agreement's calendar, else 24x7
+    last_team_activity: datetime  # see the module docstring: where silence counts from
+    is_open: bool
+    is_paused: bool  # in a status the agreement pauses for (waiting on the requester)
+
+
+@dataclass(frozen=True)
+class Plan:
+    fire: list[Rule]  # due now, in level order
+    next_at: datetime | None  # when the next unfired level falls due, if the timeline stays
+
+
+def threshold(rule: Rule, target: timedelta) -> timedelta:
+    """The business time on the clock at which the rule fires."""
+    if rule.trigger == "share":
+        return timedelta(seconds=round(target.total_seconds() * (rule.share_percent or 0) / 100))
+    if rule.trigger == "after_breach":
+        return target + timedelta(minutes=rule.business_minutes or 0)
+    return target
+
+
+def rule_due_at(rule: Rule, situation: Situation, *, now: datetime) -> datetime | None:
+    """The instant the rule falls due (at or before `now`: due now); None: it cannot fire now."""
+    if not situation.is_open:
+        return None
+    if rule.trigger == "silence":
+        if situation.is_paused:
+            return None
+        return add_business_time(
+            situation.last_team_activity,
+            timedelta(minutes=rule.business_minutes or 0),
+            situation.activity_calendar,
+        )
+    if situation.sla is None or situation.sla_calendar is None:
+        return None
+    clock: Clock = getattr(situation.sla, rule.clock)
+    if not clock.ticking:
+        return None
+    at = threshold(rule, clock.target)
+    if clock.elapsed >= at:
+        return now
+    return add_business_time(now, at - clock.elapsed, situation.sla_calendar)
+
+
+def plan(
+    rules: Sequence[Rule], *, fired: Iterable[int], situation: Situation, now: datetime
+) -> Plan:
+    """The levels to fire now (each at most once: `fired` holds the level ids already in the
+    ledger) and when to look again."""
+    done = set(fired)
+    fire: list[Rule] = []
+    upcoming: list[datetime] = []
+    for rule in sorted(rules, key=lambda r: r.position):
+        if rule.level_id in done:
+            continue
+        due = rule_due_at(rule, situation, now=now)
+        if due is None:
+            continue
+        if due <= now:
+            fire.append(rule)
+        else:
+            upcoming.append(due)
+    return Plan(fire=fire, next_at=min(upcoming) if upcoming else None)
