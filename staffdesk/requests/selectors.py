@@ -22,6 +22,7 @@ from staffdesk.requests.models import (
     Status,
     Watcher,
 )
+from staffdesk.requests.search import matching
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,8 @@ def request_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Req
                 errors={"priority": ["must be 1, 2, 3 or 4"]},
             )
         requests = requests.filter(priority=filters.priority)
-    for word in filters.text.split():
-        requests = requests.filter(
-            Q(subject__icontains=word) | Q(description__icontains=word) | Q(number__iexact=word)
-        )
+    if filters.text.strip():
+        requests = requests.filter(matching(filters.text))
     return requests
 
 
