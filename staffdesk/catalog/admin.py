@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from staffdesk.catalog.models import FormField, Service
+from staffdesk.core import clock
 
 
 class FormFieldInline(admin.StackedInline):
@@ -18,11 +19,18 @@ class ServiceAdmin(admin.ModelAdmin):
         "point_person",
         "backup",
         "confidential",
+        "is_public",
         "fulfilment",
         "is_active",
     ]
-    list_filter = ["department", "confidential", "fulfilment", "is_active"]
+    list_filter = ["department", "confidential", "is_public", "fulfilment", "is_active"]
     search_fields = ["code", "name", "keywords", "description"]
     list_select_related = ["department", "point_person", "backup"]
     autocomplete_fields = ["department", "point_person", "backup"]
     inlines = [FormFieldInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Open311 clients refresh their cached catalog when discovery's changeset moves;
+        # it is the latest `updated_at`, and the form (inline fields) changes with the service.
+        obj.updated_at = clock.now()
+        super().save_model(request, obj, form, change)

@@ -19,10 +19,11 @@ field_code_validator = RegexValidator(
 
 class ServiceQuerySet(models.QuerySet):
     def visible_to(self, user) -> ServiceQuerySet:
-        """Active services to everyone (confidential ones too, so they can be filed);
-        inactive ones only to the providing team and organization admins."""
+        """Active services to everyone (confidential ones too, so they can be filed), signed
+        in or not (Open311 lists them without a key); inactive ones only to the providing
+        team and organization admins."""
         if not (user and user.is_authenticated):
-            return self.none()
+            return self.filter(is_active=True)
         if user.is_superuser:
             return self
         teams = Membership.objects.filter(person_id=user.pk).values("department_id")
@@ -57,6 +58,12 @@ class Service(TimeStampedModel):
         max_length=20, choices=Fulfilment.choices, default=Fulfilment.REQUEST
     )
     is_active = models.BooleanField(default=True)
+    is_public = models.BooleanField(
+        default=False,
+        help_text="Anyone may read its requests through Open311 without a key: description, "
+        "answers, public replies, status, location (never who filed it). "
+        "Not for confidential services.",
+    )
     sla_agreement = models.ForeignKey(
         "sla.Agreement",
         null=True,
@@ -70,6 +77,13 @@ class Service(TimeStampedModel):
 
     class Meta:
         ordering = ["department__name", "group", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidential=False) | Q(is_public=False),
+                name="service_public_not_confidential",
+                violation_error_message="A confidential service cannot be public.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

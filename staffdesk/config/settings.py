@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "staffdesk.catalog",
     "staffdesk.requests",
     "staffdesk.escalation",
+    "staffdesk.open311",
     "staffdesk.config",
 ]
 
@@ -197,6 +198,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Open311 GeoReport v2 (docs/open311.md) --------------------------------------------
+# The jurisdiction_id clients may send (an unknown one is a 404); the site's host name by default.
+STAFFDESK_OPEN311_JURISDICTION = env(
+    "STAFFDESK_OPEN311_JURISDICTION", default=urlsplit(STAFFDESK_BASE_URL).hostname or "localhost"
+)
+# On: the catalog and requests need an api_key too (discovery stays open: it says where to get one).
+STAFFDESK_OPEN311_REQUIRE_KEY = env.bool("STAFFDESK_OPEN311_REQUIRE_KEY", default=False)
+# Discovery's `contact`: whom client developers ask.
+STAFFDESK_OPEN311_CONTACT = env(
+    "STAFFDESK_OPEN311_CONTACT", default=f"The service desk team, {STAFFDESK_BASE_URL}/"
+)
 
 # --- Worker ---------------------------------------------------------------------------
 STAFFDESK_WORKER_INTERVAL_SECONDS = env.float("STAFFDESK_WORKER_INTERVAL_SECONDS", default=2.0)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("signin/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalog/", include("staffdesk.catalog.urls")),
+    # Upper layers' actions on a request, beside the request's own URLs.
+    path("requests/", include("staffdesk.escalation.urls")),
     path("requests/", include("staffdesk.requests.urls")),
     path("me/", profile.profile, name="profile"),
     path("me/away", profile.away_set, name="profile_away"),
@@ -18,5 +20,6 @@ urlpatterns = [
     path("me/notifications", profile.preferences_set, name="profile_preferences"),
     path("notifications/", include("staffdesk.notifications.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("staffdesk.open311.urls")),
     path("admin/", admin.site.urls),
 ]

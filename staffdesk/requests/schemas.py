@@ -93,6 +93,10 @@ class RequestOut(Schema):
     on_behalf_of: PersonRef | None
     assignee: PersonRef | None
     answers: dict[str, Any]
+    location: str = Field(description="Where, in words (building and room, or an address).")
+    latitude: float | None
+    longitude: float | None
+    address_id: str
     created_at: datetime
     updated_at: datetime
     acknowledged_at: datetime | None

@@ -8,7 +8,7 @@ from staffdesk.requests.services.conversation import (
     watcher_remove,
 )
 from staffdesk.requests.services.routing import route_assignee
-from staffdesk.requests.services.submit import request_submit
+from staffdesk.requests.services.submit import Location, request_submit
 from staffdesk.requests.services.workflow import (
     allowed_transitions,
     request_assign,
@@ -17,6 +17,7 @@ from staffdesk.requests.services.workflow import (
 )
 
 __all__ = [
+    "Location",
     "allowed_transitions",
     "attachment_add",
     "request_add_note",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +35,40 @@ from staffdesk.sla.selectors import agreement_applicable
 
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 20_000
+LOCATION_MAX = 255
+ADDRESS_ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a request is about, as the requester gave it; every part is optional, but
+    latitude and longitude come together."""
+
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address_id: str = ""
+
+
+def _location_errors(location: Location) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if (location.latitude is None) != (location.longitude is None):
+        errors["latitude"] = ["give both latitude and longitude, or neither"]
+    for name, value, limit in (
+        ("latitude", location.latitude, 90),
+        ("longitude", location.longitude, 180),
+    ):
+        if value is not None and not (math.isfinite(value) and -limit <= value <= limit):
+            errors[name] = [f"must be a number of degrees from -{limit} to {limit}"]
+    for name, text, limit in (
+        ("location", location.location, LOCATION_MAX),
+        ("address_id", location.address_id, ADDRESS_ID_MAX),
+    ):
+        if any(ord(char) < 32 for char in text):
+            errors[name] = ["one line of text: no line breaks or control characters"]
+        elif len(text) > limit:
+            errors[name] = [f"at most {limit} characters"]
+    return errors
 
 
 def fingerprint(payload: Mapping[str, Any]) -> str:
@@ -65,8 +101,9 @@ def _check_filing(
     priority: int,
     subject: str,
     description: str,
+    location: Location,
 ) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _location_errors(location)
     if not service.is_active:
         errors["service"] = [f"the service {service.code!r} is no longer offered"]
     elif service.fulfilment != Service.Fulfilment.REQUEST:
@@ -115,6 +152,7 @@ def _create(
     priority: int,
     on_behalf_of: Person | None,
     channel: str,
+    location: Location,
     idempotency_key: str,
     body_fingerprint: str,
     now: datetime,
@@ -148,6 +186,10 @@ def _create(
         assignee=assignee,
         answers=answers,
         channel=channel,
+        location=location.location,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        address_id=location.address_id,
         created_at=now,
         updated_at=now,
     )
@@ -220,12 +262,20 @@ def request_submit(
     priority: int = Priority.P3,
     on_behalf_of: Person | None = None,
     channel: str = Channel.WEB,
+    location: Location | None = None,
     idempotency_key: str = "",
     now: datetime | None = None,
 ) -> Request:
     """File a request; with an idempotency key, a retry of the same body returns the same request."""
     moment = clock.resolve(now)
     subject, description = subject.strip(), description.strip()
+    location = location or Location()
+    location = Location(
+        location=location.location.strip(),
+        latitude=location.latitude,
+        longitude=location.longitude,
+        address_id=location.address_id.strip(),
+    )
     _check_filing(
         requester=requester,
         service=service,
@@ -233,6 +283,7 @@ def request_submit(
         priority=priority,
         subject=subject,
         description=description,
+        location=location,
     )
     cleaned = answers_validate(fields=service.fields.all(), answers=answers)
     if len(idempotency_key) > 255:
@@ -248,6 +299,7 @@ def request_submit(
             "answers": cleaned,
             "priority": priority,
             "on_behalf_of": on_behalf_of.pk if on_behalf_of else None,
+            **({"location": asdict(location)} if location != Location() else {}),
         }
     )
     arguments = dict(
@@ -259,6 +311,7 @@ def request_submit(
         priority=priority,
         on_behalf_of=on_behalf_of,
         channel=channel,
+        location=location,
         idempotency_key=idempotency_key,
         body_fingerprint=body_fingerprint,
         now=moment,
