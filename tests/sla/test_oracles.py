@@ -21,7 +21,10 @@ from tests.sla.strategies import calendars, durations, starts
 
 @given(calendars(grid=15), starts(grid=15), durations(grid=15, max_hours=40))
 def test_add_matches_brute_force(spec, start, duration):
-    assert add_business_time(start, duration, spec) == brute_add(start, duration, spec)
+    expected = brute_add(start, duration, spec)
+    # A calendar open a few minutes a week can put the due time beyond the oracle's reach.
+    assume(expected is not None)
+    assert add_business_time(start, duration, spec) == expected
 
 
 @given(calendars(grid=15), starts(grid=15), durations(grid=15, max_hours=24 * 9))
