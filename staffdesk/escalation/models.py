@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from staffdesk.catalog.models import Service
 from staffdesk.core.clock import now as clock_now
@@ -128,7 +128,10 @@ class EscalationQuerySet(models.QuerySet):
         if not (user and user.is_authenticated):
             return self.none()
         teams = Membership.objects.filter(person_id=user.pk).values("department_id")
-        return self.filter(request__in=Request.objects.visible_to(user)).filter(
+        # A correlated EXISTS on the row's own request, as for request events: the
+        # `request__in=<visible requests>` form makes SQLite list every visible request first.
+        visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
+        return self.filter(Exists(visible)).filter(
             Q(source=Escalation.Source.REQUESTER) | Q(request__department_id__in=teams)
         )
 

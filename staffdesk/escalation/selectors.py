@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.utils import dateformat, timezone
 
 from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.triggers import Rule
@@ -36,18 +37,33 @@ def policy_levels(*, service_id: int, department_id: int) -> list[Level]:
 
 
 class PolicyCache:
-    """`policy_levels` memoized for the length of one tick."""
+    """`policy_levels` for the length of one tick: every active policy's levels, read in two
+    queries on first use (there are a few dozen policies, and a tick may see hundreds of
+    services: one lookup per service cost two queries each)."""
 
     def __init__(self) -> None:
-        self._levels: dict[tuple[int, int], list[Level]] = {}
+        self._by_service: dict[int, list[Level]] = {}
+        self._by_department: dict[int, list[Level]] = {}
+        self._loaded = False
 
     def levels(self, request: Request) -> list[Level]:
-        key = (request.service_id, request.department_id)
-        if key not in self._levels:
-            self._levels[key] = policy_levels(
-                service_id=request.service_id, department_id=request.department_id
-            )
-        return self._levels[key]
+        if not self._loaded:
+            self._load()
+        if request.service_id in self._by_service:  # its own policy, even without levels
+            return self._by_service[request.service_id]
+        return self._by_department.get(request.department_id, [])
+
+    def _load(self) -> None:
+        levels = Level.objects.select_related("notify_person__manager").order_by("position")
+        policies = Policy.objects.filter(is_active=True).prefetch_related(
+            Prefetch("levels", queryset=levels)
+        )
+        for policy in policies:
+            if policy.service_id is not None:
+                self._by_service[policy.service_id] = list(policy.levels.all())
+            else:
+                self._by_department[policy.department_id] = list(policy.levels.all())
+        self._loaded = True
 
 
 def fired_level_ids(request_ids: list[int]) -> dict[int, set[int]]:
@@ -74,8 +90,9 @@ class RequesterEscalation:
     """Whether the requester's side may escalate now, to which level, and if not, why."""
 
     allowed: bool
-    level: Level | None
+    level: Level | None  # where an escalation goes: the lowest level not fired yet
     reason: str  # why not, in words ("" when allowed)
+    has_policy: bool = False  # a policy with levels covers the request (and it is open)
 
 
 def promise_broken(request: Request, *, now: datetime) -> bool:
@@ -93,7 +110,65 @@ def promise_broken(request: Request, *, now: datetime) -> bool:
     return response_late or resolution_late
 
 
+def levels_with_fired(request: Request) -> list[Level]:
+    """`policy_levels` for the request in one query, each level with `fired` (in its ledger).
+
+    The request page asks this on every view of the requester's side, so the policy choice
+    (the service's own active policy, even without levels, else the department's) is made
+    by an EXISTS in the same query instead of a query of its own.
+    """
+    own_policy = Policy.objects.filter(is_active=True, service_id=request.service_id)
+    levels = list(
+        Level.objects.filter(policy__is_active=True)
+        .filter(
+            Q(policy__service_id=request.service_id)
+            | Q(policy__department_id=request.department_id, policy__service__isnull=True)
+        )
+        .annotate(
+            policy_service_id=F("policy__service_id"),
+            service_has_policy=Exists(own_policy),
+            fired=Exists(Escalation.objects.filter(request_id=request.pk, level_id=OuterRef("pk"))),
+        )
+        .select_related("notify_person__manager")
+        .order_by("position")
+    )
+    if levels and levels[0].service_has_policy:
+        return [level for level in levels if level.policy_service_id == request.service_id]
+    return levels
+
+
+def _when(moment: datetime) -> str:
+    return dateformat.format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def _not_yet(request: Request) -> str:
+    """When the requester's side will be able to escalate, as far as the clocks tell now."""
+    ticking = ("running", "at_risk")
+    if request.response_state in ticking and request.response_due_at is not None:
+        return (
+            f"You can escalate from {_when(request.response_due_at)} if nobody from "
+            f"{request.department.name} has answered by then."
+        )
+    if request.resolution_state in ticking and request.resolution_due_at is not None:
+        return (
+            f"You can escalate from {_when(request.resolution_due_at)} if it is not "
+            "resolved by then."
+        )
+    if request.resolution_state == "paused":
+        return (
+            "The resolution target is on hold while the request waits on you; you can "
+            "escalate if it is breached once work resumes."
+        )
+    return (
+        "You can escalate once the first-response target has passed without an answer, "
+        "or once the resolution target is breached."
+    )
+
+
 def requester_escalation(*, user, request: Request, now: datetime) -> RequesterEscalation:
+    """May this user escalate the request now? Yes for its requester's side once the
+    promise is broken (see `promise_broken`), to the lowest level not fired yet."""
+
     def refuse(reason: str) -> RequesterEscalation:
         return RequesterEscalation(False, None, reason)
 
@@ -101,16 +176,13 @@ def requester_escalation(*, user, request: Request, now: datetime) -> RequesterE
         return refuse("Only the requester, or the person it was filed for, can escalate.")
     if not request.is_open:
         return refuse(f"{request.number} is {request.get_status_display().lower()}.")
-    levels = policy_levels(service_id=request.service_id, department_id=request.department_id)
+    levels = levels_with_fired(request)
     if not levels:
         return refuse(f"{request.department.name} has no escalation policy for this service.")
-    if not promise_broken(request, now=now):
-        return refuse(
-            "You can escalate once the first-response target has passed without an answer, "
-            "or once the resolution target is breached."
-        )
-    fired = fired_level_ids([request.pk])[request.pk]
-    level = next((lv for lv in levels if lv.pk not in fired), None)
+    level = next((lv for lv in levels if not lv.fired), None)
     if level is None:
-        return refuse("Every escalation level has been reached already.")
-    return RequesterEscalation(True, level, "")
+        reason = "Every escalation level has been reached already."
+        return RequesterEscalation(False, None, reason, has_policy=True)
+    if not promise_broken(request, now=now):
+        return RequesterEscalation(False, level, _not_yet(request), has_policy=True)
+    return RequesterEscalation(True, level, "", has_policy=True)

@@ -38,6 +38,8 @@ ENDPOINTS = [
     ("POST", "/requests/{number}/assign", {"assignee_id": None}),
     ("POST", "/requests/{number}/priority", {"priority": 1}),
     ("POST", "/requests/{number}/attachments", "file"),
+    ("GET", "/requests/{number}/escalations", None),
+    ("POST", "/requests/{number}/escalate", {"reason": "Nobody has answered."}),
 ]
 WEB_PAGES = ["/requests/{number}", "/requests/{number}/attachments/{attachment_id}"]
 

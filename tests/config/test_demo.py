@@ -15,6 +15,8 @@ from django.utils import timezone
 from staffdesk.catalog.answers import answers_validate
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.escalation.models import Escalation, Policy
+from staffdesk.escalation.selectors import requester_escalation
 from staffdesk.notifications.models import Notification
 from staffdesk.requests.models import Request, RequestEvent, Status, Watcher
 from tests.factories import DepartmentFactory
@@ -101,11 +103,18 @@ def test_demo_builds_a_consistent_city(db):
     for code, numbers in sequences.items():
         assert sorted(numbers) == list(range(1, len(numbers) + 1)), code
 
-    # The history lies in the past 90 days, each timeline in order, numbers in filing order.
+    # The history lies in the past 90 days, each timeline in order, numbers in filing order;
+    # only the escalation tick run at the end, as a worker starting now would, acts at the
+    # demo's present, and only as staffdesk (escalating, reassigning, raising priorities).
+    finished = timezone.now()
     assert started - timedelta(days=91) <= min(r.created_at for r in requests)
     for request in requests:
-        moments = list(request.events.order_by("id").values_list("created_at", flat=True))
-        assert moments == sorted(moments) and moments[-1] < started, request.number
+        events = list(request.events.order_by("id").values_list("created_at", "actor", "kind"))
+        moments = [moment for moment, _, _ in events]
+        assert moments == sorted(moments) and moments[-1] < finished, request.number
+        for moment, actor, kind in events:
+            if moment >= started:
+                assert actor is None and kind in ("escalation", "assignment", "priority")
     for code in sequences:
         by_number = list(requests.filter(department__code=code).order_by("sequence"))
         assert by_number == sorted(by_number, key=lambda r: r.created_at), code
@@ -172,3 +181,35 @@ def test_a_failure_leaves_nothing_half_written(db, monkeypatch):
     assert not Department.objects.exists()
     assert not Person.objects.exists()
     assert not Service.objects.exists()
+
+
+def test_demo_escalations(db):
+    """Every service team has a ladder, overdue requests climbed it, and the employee sign-in
+    escalated one request and can escalate another."""
+    run_demo()
+    providers = set(Service.objects.values_list("department__code", flat=True))
+    policies = Policy.objects.filter(is_active=True, service=None)
+    assert set(policies.values_list("department__code", flat=True)) == providers
+    for policy in policies:
+        assert list(policy.levels.values_list("trigger", "clock")) == [
+            ("share", "response"),
+            ("breach", "response"),
+            ("breach", "resolution"),
+            ("after_breach", "resolution"),
+            ("silence", "activity"),
+        ]
+    fired = Escalation.objects.filter(source=Escalation.Source.TRIGGER)
+    assert set(fired.values_list("level__position", flat=True)) == {1, 2, 3, 4, 5}
+    assert Escalation.objects.values("request").distinct().count() >= 10
+
+    employee = Person.objects.get(username="employee")
+    escalated = Escalation.objects.get(source=Escalation.Source.REQUESTER, actor=employee)
+    assert escalated.reason and escalated.request.requester == employee
+    assert escalated.request.resolution_state == "breached"
+    event = RequestEvent.objects.get(request=escalated.request, kind="escalation", actor=employee)
+    assert event.body == escalated.reason and not event.is_internal
+    open_now = [
+        requester_escalation(user=employee, request=request, now=timezone.now())
+        for request in Request.objects.filter(requester=employee).select_related("department")
+    ]
+    assert any(option.allowed for option in open_now)

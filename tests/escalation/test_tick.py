@@ -7,7 +7,7 @@ from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.models import Notification
 from staffdesk.requests.models import Request, RequestEvent
-from staffdesk.requests.services import request_reply, request_transition
+from staffdesk.requests.services import request_reply, request_submit, request_transition
 from tests.escalation.conftest import at, file_laptop
 
 
@@ -136,3 +136,29 @@ def test_idle_tick_reads_the_index_only(org, policy, django_assert_max_num_queri
     escalation_tick(now=at(16, 17, 1))
     with django_assert_max_num_queries(3):
         assert escalation_tick(now=at(16, 17, 2)) == 0
+
+
+def test_a_confidential_case_is_told_to_its_team_only(org):
+    """A level may name people outside the providing team; they cannot see an HR case, and
+    its subject is in the mail, so they are not told of it."""
+    policy = Policy.objects.create(name="HR escalation", department=org.hr)
+    Level.objects.create(
+        policy=policy,
+        position=1,
+        name="Quiet for an hour",
+        trigger="silence",
+        clock="activity",
+        business_minutes=60,
+        notify_point_person=True,
+        notify_person=org.it_lead,
+    )
+    leave = request_submit(
+        requester=org.requester, service=org.leave, answers={"reason": "Surgery"}, now=at(16, 9)
+    )
+    assert escalation_tick(now=at(16, 10)) == 1
+    assert escalation_mail(org.hr_agent) == [
+        f"[{leave.number}] Escalated to level 1 (Quiet for an hour)"
+    ]
+    assert escalation_mail(org.it_lead) == []
+    event = RequestEvent.objects.get(request=leave, kind="escalation")
+    assert event.data["notified"] == ["Hana HR"]

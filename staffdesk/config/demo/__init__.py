@@ -19,11 +19,13 @@ from staffdesk.catalog.models import Service
 from staffdesk.config.demo.agreements import agreements_create
 from staffdesk.config.demo.catalog import catalog_create
 from staffdesk.config.demo.clock import WorkingClock
+from staffdesk.config.demo.escalation import escalation_policies_create
 from staffdesk.config.demo.history import history_create
 from staffdesk.config.demo.organization import PASSWORD, organization_create
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict
 from staffdesk.directory.models import Department, Person
+from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.models import Notification
 from staffdesk.notifications.services import notification_skip_email_until
 from staffdesk.requests.sla.tick import sla_tick
@@ -49,7 +51,8 @@ SIGN_INS = (
         "employee",
         "employee",
         "Priya Natarajan, Finance analyst",
-        "answer IT's question on your laptop request, file a request, close a resolved one",
+        "answer IT's question on your laptop request, escalate your unanswered VPN request, "
+        "file a request, close a resolved one",
     ),
     SignIn(
         "agent",
@@ -108,17 +111,21 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
     )
     catalog = catalog_create(organization=organization, established_at=established_at)
     agreements_create(organization=organization, established_at=established_at)
+    escalation_policies_create(organization=organization, established_at=established_at)
     history = history_create(
         rng=rng,
         organization=organization,
         catalog=catalog,
         clock=WorkingClock(now=moment, days=HISTORY_DAYS),
     )
+    # Bring every clock to the present: at risk and breached as of now, not of the last event;
+    # and fire the escalation levels that fell due during the history, as a worker starting
+    # now would (the history was played without one).
+    sla_tick(now=moment)
+    escalation_tick(now=moment)
     # The history's notifications stay in-app; mailing them when the server starts would
     # send everyone a few hundred messages about the past.
     notification_skip_email_until(cutoff=max(clock.now(), moment))
-    # Bring every clock to the present: at risk and breached as of now, not of the last event.
-    sla_tick(now=moment)
     return DemoSummary(
         departments=len(organization.departments),
         people=len(organization.people),

@@ -21,6 +21,7 @@ from staffdesk.config.demo.organization import AWAY, Organization
 from staffdesk.config.demo.plan import Case, cases_plan
 from staffdesk.directory.models import Person
 from staffdesk.directory.services import person_set_away
+from staffdesk.escalation.services import request_escalate
 from staffdesk.requests.models import Channel, Priority, Request, Status
 from staffdesk.requests.services import (
     request_add_note,
@@ -56,6 +57,7 @@ DELAYS: dict[str, tuple[float, float]] = {
     "close_team": (1500, 3000),
     "cancel_requester": (20, 1200),
     "cancel_team": (10, 600),
+    "escalate": (1500, 2000),  # past any first-response target of a featured case
 }
 
 AGENT_REPLIES = (
@@ -205,13 +207,14 @@ class _Player:
                 answers[field_spec.code] = value
                 display[field_spec.code] = shown
         subject, description = (part.format(**display) for part in rng.choice(spec.requests))
+        drawn = rng.choices(list(Priority.values), (4, 18, 58, 20))[0]
         request = request_submit(
             requester=case.requester,
             service=self.catalog.services[spec.code],
             answers=answers,
             subject=subject,
             description=description,
-            priority=rng.choices(list(Priority.values), (4, 18, 58, 20))[0],
+            priority=case.priority or drawn,
             on_behalf_of=case.on_behalf_of,
             channel=rng.choices((Channel.WEB, Channel.EMAIL, Channel.API), (80, 15, 5))[0],
             now=filed_at,
@@ -310,6 +313,8 @@ class _Step:
                 self._move(self.customer, Status.CANCELLED, moment, note)
             case "cancel_team":
                 self._move(worker, Status.CANCELLED, moment, self._pick(TEAM_CANCELS))
+            case "escalate":
+                self._escalate(moment)
             case _:
                 raise ValueError(f"unknown story beat {beat!r}")
 
@@ -317,6 +322,16 @@ class _Step:
         self.request = request_transition(
             request=self.request, actor=actor, to_status=status, note=note, now=moment
         )
+
+    def _escalate(self, moment: datetime) -> None:
+        """The requester escalates with the case's reason, once the first-response target
+        has passed (never later than the history's end: then it does not happen)."""
+        request = self.request
+        when = max(moment, request.response_due_at or moment)
+        if when <= self.player.clock.at(NEWEST_MINUTES_AGO):
+            request_escalate(
+                request=request, actor=self.customer, reason=self.case.escalation, now=when
+            )
 
     def _watch(self, moment: datetime) -> None:
         """The requester's side copies in a colleague or their manager."""

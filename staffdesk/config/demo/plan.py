@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from staffdesk.config.demo.catalog import Catalog, ServiceSpec
 from staffdesk.config.demo.organization import Organization
 from staffdesk.directory.models import Person
-from staffdesk.requests.models import Status
+from staffdesk.requests.models import Priority, Status
 
 REQUESTS = 200
 
@@ -24,15 +24,38 @@ STATUS_WEIGHTS: list[tuple[float, dict[str, int]]] = [
             "cancelled": 10}),
 ]  # fmt: skip
 
-# The employee sign-in's own cases, so each state can be seen from the requester's side.
-FEATURED: list[tuple[str, str, float]] = [
-    ("it-software", Status.NEW, 0.002),
-    ("hr-leave", Status.ACKNOWLEDGED, 0.01),
-    ("it-laptop", Status.WAITING_ON_REQUESTER, 0.015),
-    ("fac-room-setup", Status.RESOLVED, 0.03),
-    ("proc-purchase", Status.IN_PROGRESS, 0.06),
-    ("fleet-pool", Status.CANCELLED, 0.2),
-    ("it-password", Status.CLOSED, 0.4),
+
+@dataclass(frozen=True)
+class Featured:
+    """One of the employee sign-in's own cases."""
+
+    service: str
+    status: str
+    age: float
+    priority: int | None = None  # None: drawn like every other case's
+    escalation: str = ""  # the requester escalates with this reason once the target passes
+
+
+# The employee sign-in's own cases, so each state can be seen from the requester's side:
+# among them a repair nobody answered for a week, which the employee escalated, and an
+# unanswered VPN request where the Escalate button waits for the next level.
+FEATURED: list[Featured] = [
+    Featured("it-software", Status.NEW, 0.002),
+    Featured("hr-leave", Status.ACKNOWLEDGED, 0.01),
+    Featured("it-laptop", Status.WAITING_ON_REQUESTER, 0.015),
+    Featured("fac-room-setup", Status.RESOLVED, 0.03),
+    Featured("it-vpn", Status.NEW, 0.045, priority=Priority.P4),
+    Featured("proc-purchase", Status.IN_PROGRESS, 0.06),
+    Featured(
+        "fac-repair",
+        Status.NEW,
+        0.12,
+        priority=Priority.P3,
+        escalation="It is 14 °C in our office and nobody has answered in a week. We are "
+        "working in coats; please send someone today.",
+    ),
+    Featured("fleet-pool", Status.CANCELLED, 0.2),
+    Featured("it-password", Status.CLOSED, 0.4),
 ]
 FEATURED_REQUESTER = "employee"
 
@@ -49,6 +72,8 @@ class Case:
     beats: list[str] = field(default_factory=list)
     minutes_ago: float = 0.0  # when it is filed, in working minutes before now
     detours: bool = True  # may be reprioritised and handed to someone else
+    priority: int | None = None  # None: drawn when it is played
+    escalation: str = ""  # the requester's reason, for an "escalate" beat
 
 
 def cases_plan(
@@ -64,10 +89,23 @@ def cases_plan(
         requester, on_behalf_of = _pick_requester(rng, organization, spec)
         cases.append(Case(age, spec, _pick_status(rng, age), requester, on_behalf_of))
     employee = organization.people[FEATURED_REQUESTER]
-    for code, status, age in FEATURED:
-        cases.append(Case(age, catalog.specs[code], status, employee, detours=False))
+    for featured in FEATURED:
+        spec = catalog.specs[featured.service]
+        cases.append(
+            Case(
+                featured.age,
+                spec,
+                featured.status,
+                employee,
+                detours=False,
+                priority=featured.priority,
+                escalation=featured.escalation,
+            )
+        )
     for case in cases:
         case.beats = _story(rng, case)
+        if case.escalation:
+            case.beats.append("escalate")
         # The newest cases still need room for their story: a few minutes per step.
         case.minutes_ago = max(case.age * span, 3 * len(case.beats) + 10)
     cases.sort(key=lambda case: -case.minutes_ago)  # filing order; stable for ties

@@ -44,6 +44,7 @@ class Recipients:
 
     def __init__(self) -> None:
         self._leads: dict[int, list[Person]] = {}
+        self._team: dict[int, set[int]] = {}
 
     def leads(self, request: Request) -> list[Person]:
         """The providing department's lead, or without one its service team's leads."""
@@ -59,6 +60,17 @@ class Recipients:
             ]
         return self._leads[department.pk]
 
+    def team(self, request: Request) -> set[int]:
+        """The providing team's members: of the people a level names, the only ones who may
+        see a confidential case, and so the only ones told of it (its subject is in the mail)."""
+        if request.department_id not in self._team:
+            self._team[request.department_id] = set(
+                Membership.objects.filter(department_id=request.department_id).values_list(
+                    "person_id", flat=True
+                )
+            )
+        return self._team[request.department_id]
+
     def for_level(self, level: Level, request: Request) -> list[Person]:
         service = request.service
         people: list[Person | None] = []
@@ -73,9 +85,12 @@ class Recipients:
             people.extend(lead.manager for lead in leads)
         if level.notify_person_id:
             people.append(level.notify_person)
+        allowed = self.team(request) if request.confidential else None
         unique: dict[int, Person] = {}
         for person in people:
-            if person is not None and person.is_active:
+            if person is None or not person.is_active:
+                continue
+            if allowed is None or person.pk in allowed:
                 unique.setdefault(person.pk, person)
         return list(unique.values())
 
@@ -139,13 +154,14 @@ class Firing:
             f"{request.number} — {request.subject} ({request.service.name}) was escalated to "
             f"level {level.position}, {level.name}, because {why}."
         )
+        url = request_url(request)  # once, not per recipient: `reverse` is not cheap
         self.drafts.extend(
             Draft(
                 recipient=person,
                 kind="request_escalated",
                 subject=subject,
                 body=body,
-                url=request_url(request),
+                url=url,
                 thread_key=thread_key(request),
             )
             for person in told

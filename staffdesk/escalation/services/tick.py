@@ -6,8 +6,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
+from staffdesk.catalog.models import Service
 from staffdesk.core import clock
+from staffdesk.directory.models import Department
 from staffdesk.escalation.selectors import PolicyCache, fired_level_ids, level_rule
 from staffdesk.escalation.services.firing import Firing
 from staffdesk.escalation.triggers import Situation, plan
@@ -15,6 +18,7 @@ from staffdesk.requests.models import Request
 from staffdesk.requests.sla.clocks import Step
 from staffdesk.requests.sla.store import calendar_for, compute, steps_for_many
 from staffdesk.sla.businesstime import CalendarSpec
+from staffdesk.sla.models import Agreement
 
 DEFAULT_PAUSING = frozenset({"waiting_on_requester"})
 
@@ -55,6 +59,46 @@ def _around_the_clock() -> CalendarSpec:
     return CalendarSpec(time_zone=settings.TIME_ZONE, always_open=True)
 
 
+class Around:
+    """What evaluating a request reads besides its row, for the length of one tick: its
+    service (point person, backup), department (lead and their manager) and agreement
+    (calendar, targets). A tick's requests share a few hundred of these; building them for
+    every row through `select_related` cost three times as much as the rows themselves."""
+
+    def __init__(self) -> None:
+        self.services: dict[int, Service] = {}
+        self.departments: dict[int, Department] = {}
+        self.agreements: dict[int, Agreement] = {}
+
+    def attach(self, batch: list[Request]) -> None:
+        _read(
+            self.services,
+            {request.service_id for request in batch},
+            Service.objects.select_related("point_person", "backup"),
+        )
+        _read(
+            self.departments,
+            {request.department_id for request in batch},
+            Department.objects.select_related("lead__manager"),
+        )
+        _read(
+            self.agreements,
+            {request.sla_agreement_id for request in batch} - {None},
+            Agreement.objects.select_related("calendar").prefetch_related("targets"),
+        )
+        for request in batch:
+            request.service = self.services[request.service_id]
+            request.department = self.departments[request.department_id]
+            if request.sla_agreement_id is not None:
+                request.sla_agreement = self.agreements[request.sla_agreement_id]
+
+
+def _read(known: dict, wanted: set[int], queryset: QuerySet) -> None:
+    missing = wanted - known.keys()
+    if missing:
+        known.update((row.pk, row) for row in queryset.filter(pk__in=missing))
+
+
 def escalation_tick(*, now: datetime | None = None, batch_size: int = 250) -> int:
     """Fire every level that is due; returns how many fired.
 
@@ -66,6 +110,7 @@ def escalation_tick(*, now: datetime | None = None, batch_size: int = 250) -> in
     """
     moment = clock.resolve(now)
     policies = PolicyCache()
+    around = Around()
     again: set[int] = set()  # changed by an action: evaluated on the next tick
     fired = 0
     while True:
@@ -76,17 +121,19 @@ def escalation_tick(*, now: datetime | None = None, batch_size: int = 250) -> in
                 .order_by("next_escalation_at")
             )
             if connection.features.has_select_for_update_skip_locked:
-                due = due.select_for_update(skip_locked=True, of=("self",))
-            batch = list(
-                due.select_related(
-                    "service__point_person",
-                    "service__backup",
-                    "department__lead__manager",
-                    "sla_agreement__calendar",
-                ).prefetch_related("sla_agreement__targets")[:batch_size]
-            )
-            fired += _evaluate(batch, now=moment, policies=policies, again=again)
-        if len(batch) < batch_size:
+                due = due.select_for_update(skip_locked=True)
+            # Claim ids first: an idle tick is this one small query, and the rows with
+            # everything `_evaluate` reads are loaded only when some are due.
+            claimed = list(due.values_list("pk", flat=True)[:batch_size])
+            if claimed:
+                batch = list(
+                    Request.objects.filter(pk__in=claimed)
+                    .defer("description", "answers")  # long text and JSON nobody reads here
+                    .order_by("next_escalation_at", "pk")
+                )
+                around.attach(batch)
+                fired += _evaluate(batch, now=moment, policies=policies, again=again)
+        if len(claimed) < batch_size:
             return fired
 
 
@@ -117,5 +164,20 @@ def _evaluate(
         else:
             request.next_escalation_at = todo.next_at
     count = firing.flush()
-    Request.objects.bulk_update(batch, ["next_escalation_at"], batch_size=500)
+    _reschedule(batch)
     return count
+
+
+def _reschedule(batch: list[Request]) -> None:
+    """Store each request's `next_escalation_at`: one prepared UPDATE run for every row.
+
+    `bulk_update` builds a CASE of one WHEN per row through the ORM, which cost more than
+    evaluating the requests did (175 ms per batch of 250 on SQLite).
+    """
+    table = connection.ops.quote_name(Request._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET next_escalation_at = %s WHERE id = %s",  # noqa: S608 - model table
+            [(adapt(request.next_escalation_at), request.pk) for request in batch],
+        )

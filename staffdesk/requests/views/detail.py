@@ -22,6 +22,7 @@ from staffdesk.directory.selectors import access_person, person_find
 from staffdesk.requests import forms, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Priority, Request, RequestEvent, Status
+from staffdesk.requests.panels import detail_panels
 from staffdesk.requests.services.messaging import attachment_add_many, request_message_post
 from staffdesk.requests.sla.display import sla_view
 
@@ -70,7 +71,7 @@ def request_reply(request: HttpRequest, number: str) -> HttpResponse:
         request_message_post(request=item, author=request.user, body=body, files=files)
         return "Reply sent."
 
-    return _act(request, number, "reply", reply)
+    return act_on_request(request, number, "reply", reply)
 
 
 @login_required
@@ -84,7 +85,7 @@ def request_note(request: HttpRequest, number: str) -> HttpResponse:
         )
         return "Internal note added."
 
-    return _act(request, number, "note", note)
+    return act_on_request(request, number, "note", note)
 
 
 @login_required
@@ -95,7 +96,7 @@ def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
         added = attachment_add_many(request=item, uploader=request.user, files=files)
         return f"Added {len(added)} file{'' if len(added) == 1 else 's'}."
 
-    return _act(request, number, "upload", upload)
+    return act_on_request(request, number, "upload", upload)
 
 
 @login_required
@@ -106,7 +107,7 @@ def request_transition(request: HttpRequest, number: str) -> HttpResponse:
         moved = services.request_transition(request=item, actor=request.user, to_status=status)
         return f"{moved.number} is now {moved.get_status_display().lower()}."
 
-    return _act(request, number, "transition", move)
+    return act_on_request(request, number, "transition", move)
 
 
 @login_required
@@ -120,7 +121,7 @@ def request_assign(request: HttpRequest, number: str) -> HttpResponse:
             return f"Unassigned: back in the {item.department.name} queue."
         return f"Assigned to {person.display_name}."
 
-    return _act(request, number, "assign", assign)
+    return act_on_request(request, number, "assign", assign)
 
 
 @login_required
@@ -131,7 +132,7 @@ def request_priority(request: HttpRequest, number: str) -> HttpResponse:
         changed = services.request_set_priority(request=item, actor=request.user, priority=priority)
         return f"Priority set to {changed.get_priority_display()}."
 
-    return _act(request, number, "priority", prioritize)
+    return act_on_request(request, number, "priority", prioritize)
 
 
 @login_required
@@ -147,7 +148,7 @@ def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
         services.watcher_add(request=item, actor=request.user, person=person)
         return f"{person.display_name} now watches {item.number}."
 
-    return _act(request, number, "watcher_add", add)
+    return act_on_request(request, number, "watcher_add", add)
 
 
 @login_required
@@ -159,16 +160,21 @@ def watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
         services.watcher_remove(request=item, actor=request.user, person=watcher.person)
         return f"{watcher.person.display_name} no longer watches {item.number}."
 
-    return _act(request, number, "watcher_remove", remove)
+    return act_on_request(request, number, "watcher_remove", remove)
 
 
 # --- Shared by the actions and the page ---------------------------------------------------
 
 
-def _act(
+def act_on_request(
     request: HttpRequest, number: str, form: str, action: Callable[[Request], str]
 ) -> HttpResponse:
-    """Run one action on a request the user can see (else 404) and answer as the page does."""
+    """Run one action on a request the user can see (else 404) and answer as the page does.
+
+    `action` performs the change and returns the message to show; a `DomainError` it raises
+    is shown instead, with the page again under the error's status and `form` marked as the
+    refused one (its field errors beside its fields, its typed text kept). Upper layers'
+    actions on the page (see `requests.panels`) answer through this too."""
     item = _access(request, number)
     try:
         done = action(item)
@@ -192,17 +198,18 @@ def _page(
     """The whole page, or for htmx only its main section; `failed` names the refused form,
     whose errors are shown beside its fields and whose typed text is kept."""
     user = request.user
+    now = clock.now()
     is_team = selectors.can_work_on(user, item)
     manages_watchers = is_team or selectors.is_requester_side(user, item)
     watchers = list(selectors.request_watchers(user=user, request=item))
     agents = list(selectors.team_agents(request=item)) if is_team else []
+    timeline = [_describe(event) for event in selectors.request_events(user=user, request=item)]
     context = {
         "item": item,
-        "sla": sla_view(item, now=clock.now()),
+        "sla": sla_view(item, now=now),
         "answers": selectors.request_answers(request=item),
-        "timeline": [
-            _describe(event) for event in selectors.request_events(user=user, request=item)
-        ],
+        "timeline": timeline,
+        "panels": detail_panels(user=user, request=item, now=now, timeline=timeline),
         "watchers": watchers,
         "moves": _moves(item, services.allowed_transitions(user=user, request=item)),
         "is_team": is_team,
@@ -257,6 +264,7 @@ def _describe(event: RequestEvent) -> RequestEvent:
         case RequestEvent.Kind.ATTACHMENT:
             summary = "added a file"
         case RequestEvent.Kind.ESCALATION:
+            # The requester's reason is the event's body; a trigger's cause is in `why`.
             summary = f"escalated it to level {data.get('level')}, {data.get('name', '')}"
             if data.get("why"):
                 summary += f": {data['why']}"

@@ -1,0 +1,97 @@
+"""Escalation policies and the ledger in Django admin (organization admins only, see
+config/apps.py).
+
+A saved policy puts the open requests it covers back in the tick's index, so new or changed
+levels apply to them from the next tick, not only after their next change.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+
+from staffdesk.core import clock
+from staffdesk.escalation.models import Escalation, Level, Policy, Trigger, WatchedClock
+from staffdesk.escalation.services import policy_requests_recheck
+from staffdesk.requests.models import Request
+
+
+class LevelForm(forms.ModelForm):
+    """The level inline's form (the admin gives it its model and fields)."""
+
+    def clean(self) -> dict:
+        """The model's check constraints, told field by field in words."""
+        data = super().clean()
+        trigger, clock = data.get("trigger"), data.get("clock")
+        if trigger in (Trigger.SHARE, Trigger.BREACH, Trigger.AFTER_BREACH) and clock not in (
+            WatchedClock.RESPONSE,
+            WatchedClock.RESOLUTION,
+        ):
+            self.add_error("clock", "This trigger reads the first response or resolution clock.")
+        if trigger == Trigger.SILENCE and clock != WatchedClock.ACTIVITY:
+            self.add_error("clock", "A silence trigger reads team activity.")
+        percent = data.get("share_percent")
+        if trigger == Trigger.SHARE and not (percent and 1 <= percent <= 100):
+            self.add_error("share_percent", "A share trigger needs a share from 1 to 100 %.")
+        if trigger in (Trigger.AFTER_BREACH, Trigger.SILENCE) and not data.get("business_minutes"):
+            self.add_error("business_minutes", "This trigger needs business minutes (1 or more).")
+        return data
+
+
+class LevelInline(admin.StackedInline):
+    model = Level
+    form = LevelForm
+    extra = 0
+    ordering = ["position"]
+    autocomplete_fields = ["notify_person"]
+    fields = [
+        ("position", "name"),
+        ("trigger", "clock", "share_percent", "business_minutes"),
+        ("notify_point_person", "notify_backup", "notify_lead", "notify_lead_manager"),
+        "notify_person",
+        ("reassign_to_backup", "raise_priority"),
+    ]
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "service", "is_active", "updated_at"]
+    list_filter = ["is_active", "department"]
+    search_fields = ["name", "department__name", "department__code", "service__name"]
+    list_select_related = ["department", "service"]
+    autocomplete_fields = ["department", "service"]
+    readonly_fields = ["updated_at"]
+    inlines = [LevelInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_at = clock.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        policy_requests_recheck(policy=form.instance)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Read-only: levels fire through the tick or the requester's escalation only."""
+
+    list_display = ["request", "level", "clock", "source", "actor", "fired_at"]
+    list_filter = ["source", "clock", "level__policy"]
+    search_fields = ["request__number", "reason"]
+    list_select_related = ["request", "level__policy", "actor"]
+    date_hierarchy = "fired_at"
+
+    def get_queryset(self, request):
+        # Every fired level of the requests this admin may see (confidential cases are not).
+        visible = Request.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(request__in=visible)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
