@@ -8,7 +8,8 @@ Configured by the environment (the Makefile passes its variables through):
     BENCH_SEED      the bench-seed seed (default 1)
     BENCH_RUNS      measured runs per scenario (default 3; the median is reported)
     BENCH_DURATION  seconds per run (default 30, 5 in quick mode)
-    BENCH_ONLY      comma-separated scenario names to run (default: all)
+    BENCH_ONLY      comma-separated scenario names to run (default: all); `ticks` names the
+                    worker-tick scenarios (bench/tick.py), which run after the HTTP ones
     BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
     BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
 
@@ -16,6 +17,11 @@ The seeded database is a cache (bench/cache/<n>.sqlite3, or the PostgreSQL datab
 bench_<n>) with a marker of what it holds (a .json beside the file; the database's comment).
 Each run works on a throwaway copy of it, so the requests the create scenario files never
 leak into the next run. All traffic stays on 127.0.0.1.
+
+After the HTTP scenarios, bench/tick.py times the worker's ticks on the same copy at the end
+of the seeded history (the `history_end` of the marker): sla_tick and escalation_tick with
+nothing due, one escalation_tick over 10,000 due requests, and the business-time arithmetic
+of filing a request.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ WORKERS = 2 * (os.cpu_count() or 1) + 1
 CONNECTIONS = 16
 WRK_THREADS = 2
 OPEN = "new,acknowledged,in_progress,waiting_on_requester"
+TICKS = "ticks"  # the BENCH_ONLY name of the worker-tick scenarios
+DUE_REQUESTS = 10_000
 
 
 def log(message: str) -> None:
@@ -193,12 +201,17 @@ class Database:
             return f"sqlite:///{self.cache_file}"
         return self.pg(self.name)
 
-    def prepare(self, marker: dict) -> float | None:
-        """Seed the cache unless it already holds this dataset; returns the seed time."""
+    def prepare(self, marker: dict) -> tuple[dict, float | None]:
+        """Seed the cache unless it already holds this dataset; returns the cache's marker
+        (`marker` and the end of the seeded history) and the seed time."""
         CACHE.mkdir(parents=True, exist_ok=True)
         seconds = None
-        if self.cached_marker() != marker:
+        cached = self.cached_marker() or {}
+        if {key: cached.get(key) for key in marker} != marker or "history_end" not in cached:
             log(f"seeding {self.config.db} with {self.config.requests:,} requests (not cached)")
+            # The history ends at today's midnight (UTC); recorded, since the ticks run there.
+            today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            cached = {**marker, "history_end": today.isoformat()}
             if self.config.db == "sqlite":
                 for suffix in ("", "-wal", "-shm", ".json"):
                     Path(f"{self.cache_file}{suffix}").unlink(missing_ok=True)
@@ -216,19 +229,21 @@ class Database:
                     str(self.config.requests),
                     "--seed",
                     str(self.config.seed),
+                    "--now",
+                    cached["history_end"],
                 ],
                 env=env,
             )
             seconds = time.monotonic() - started
             if self.config.db == "sqlite":
-                self.marker_file.write_text(json.dumps(marker))
+                self.marker_file.write_text(json.dumps(cached))
             else:
-                self._psql(f"COMMENT ON DATABASE {self.name} IS '{json.dumps(marker)}'")
+                self._psql(f"COMMENT ON DATABASE {self.name} IS '{json.dumps(cached)}'")
         else:
             log(f"reusing the cached {self.config.db} database ({self.config.requests:,} requests)")
         # New migrations (other apps growing) apply to the cache as they would in production.
         run([STAFFDESK, "migrate", "--no-input", "-v", "0"], env=self.env(self.cache_url()))
-        return seconds
+        return cached, seconds
 
     def working_copy(self) -> str:
         """A fresh copy of the cache for this run; returns its DATABASE_URL."""
@@ -517,54 +532,95 @@ def _cell(stats: dict, digits: int = 1) -> str:
 def table(report: dict) -> str:
     lines = [
         f"staffdesk bench: {report['database']['engine']}, "
-        f"{report['dataset']['requests']:,} requests, {report['server']['workers']} gunicorn "
-        f"workers, wrk -t{WRK_THREADS} -c{CONNECTIONS}, {report['runs']} runs of "
-        f"{report['duration_s']} s per scenario; median [min-max]",
+        f"{report['dataset']['requests']:,} requests",
         "",
     ]
-    header = (
-        f"{'scenario':<30} {'req/s':>22} {'p50 ms':>22} {'p95 ms':>22} {'p99 ms':>22} {'err':>4}"
-    )
-    lines += [header, "-" * len(header)]
-    for result in report["scenarios"].values():
-        lines.append(
-            f"{result['title']:<30} {_cell(result['rps']):>22} {_cell(result['p50_ms']):>22} "
-            f"{_cell(result['p95_ms']):>22} {_cell(result['p99_ms']):>22} {result['errors']:>4}"
+    if report["scenarios"]:
+        lines[0] += (
+            f", {report['server']['workers']} gunicorn workers, wrk -t{WRK_THREADS} "
+            f"-c{CONNECTIONS}, {report['runs']} runs of {report['duration_s']} s per scenario; "
+            "median [min-max]"
         )
-    memory = report["memory_mb"]
-    lines += [
-        "",
-        f"peak resident memory (VmHWM): master {memory['master']} MB, workers "
-        + ", ".join(f"{mb} MB" for mb in memory["workers"])
-        + f" (max {memory['max_worker']} MB)",
-    ]
+        header = (
+            f"{'scenario':<30} {'req/s':>22} {'p50 ms':>22} {'p95 ms':>22} {'p99 ms':>22} "
+            f"{'err':>4}"
+        )
+        lines += [header, "-" * len(header)]
+        for result in report["scenarios"].values():
+            lines.append(
+                f"{result['title']:<30} {_cell(result['rps']):>22} "
+                f"{_cell(result['p50_ms']):>22} {_cell(result['p95_ms']):>22} "
+                f"{_cell(result['p99_ms']):>22} {result['errors']:>4}"
+            )
+        memory = report["memory_mb"]
+        lines += [
+            "",
+            f"peak resident memory (VmHWM): master {memory['master']} MB, workers "
+            + ", ".join(f"{mb} MB" for mb in memory["workers"])
+            + f" (max {memory['max_worker']} MB)",
+        ]
     if report.get("seed_seconds") is not None:
         lines.append(f"seeded in {report['seed_seconds']:.1f} s")
-    lines.append("SLA tick: pending (waits for the SLA issue)")
+    if report.get("ticks"):
+        lines += ["", *tick_lines(report["ticks"])]
     return "\n".join(lines)
 
 
-def main() -> None:
-    config = Config.from_env()
-    wrk = ensure_wrk()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    database = Database(config)
-    constants = seed_constants()
-    marker = {
-        "requests": config.requests,
-        "seed": config.seed,
-        "generator": constants["GENERATOR_VERSION"],
-    }
-    seed_seconds = database.prepare(marker)
-    url = database.working_copy()
-    env = database.env(url)
+def tick_lines(ticks: dict) -> list[str]:
+    idle, due, arithmetic = ticks["idle"], ticks.get("due"), ticks["arithmetic"]
+    indexed = idle["indexed"]
+    lines = [
+        f"worker ticks at the end of the seeded history ({ticks['now']}); "
+        f"median [min-max] of {len(idle['sla_tick']['ms']['runs'])} runs",
+        f"  {'sla_tick, nothing due':<34} {_cell(idle['sla_tick']['ms'], 2):>22} ms, "
+        f"{idle['sla_tick']['queries']} queries; {indexed['next_check_at']:,} requests in "
+        "its index",
+        f"  {'escalation_tick, nothing due':<34} {_cell(idle['escalation_tick']['ms'], 2):>22} ms, "
+        f"{idle['escalation_tick']['queries']} queries; {indexed['next_escalation_at']:,} "
+        f"requests in its index ({indexed['open']:,} open)",
+    ]
+    if due:
+        lines.append(
+            f"  {due['requests_due']:,} requests due: one escalation_tick took "
+            f"{due['seconds']:.2f} s ({due['cpu_seconds']:.2f} s of CPU in the worker) and "
+            f"fired {due['fired']:,} levels (ledger "
+            f"{due['ledger_rows']:,}, timeline {due['timeline_rows']:,}, outbox "
+            f"{due['notification_rows']:,} rows; {due['per_10k_escalations_s']} s per 10,000 "
+            f"levels); a second tick fired {due['fired_by_a_second_tick']}"
+        )
+    lines.append(
+        f"  business-time arithmetic of a filing: sla_state "
+        f"{_cell(arithmetic['sla_state_at_filing_us'])} µs, add_business_time "
+        f"{_cell(arithmetic['add_business_time_us'])} µs per call ({arithmetic['calendar']})"
+    )
+    plans = [f"  plan, {name}: {idle[name]['plan']}" for name in ("sla_tick", "escalation_tick")]
+    return lines + plans
+
+
+HTTP_SCENARIOS = {
+    "create_api",
+    "queue_api",
+    "queue_html",
+    "detail_api",
+    "detail_html",
+    "search_api",
+}
+
+
+@dataclass
+class HttpResults:
+    scenarios: list[Scenario]
+    peaks: dict[str, float]
+    pids: list[int]
+    profiled: str | None
+
+
+def http_scenarios(config: Config, env: dict, constants: dict, wrk: str, stamp: str) -> HttpResults:
+    """Serve the copy with gunicorn and load each selected scenario with wrk."""
     numbers = sample_numbers(env)
     server = Server(env)
     log(f"starting gunicorn ({WORKERS} workers) on {server.base} against {config.db}")
     server.start()
-    # Other work on the machine skews every figure; the report says how busy it was.
-    load_before = os.getloadavg()
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     try:
         password, search_word = constants["PASSWORD"], constants["SEARCH_WORD"]
         agent_token = token_for(server.base, constants["BENCH_AGENT"], password)
@@ -647,8 +703,58 @@ def main() -> None:
         peaks = peak_memory_mb(pids)
     finally:
         server.stop()
+    return HttpResults(scenarios, peaks, pids, profiled)
+
+
+def tick_scenarios(config: Config, env: dict, history_end: str) -> dict:
+    """bench/tick.py on the copy (after the HTTP scenarios: the due scenario changes it)."""
+    runs = max(config.runs, 5)
+    log(f"worker ticks at the end of the seeded history ({history_end}), {runs} runs")
+    out = run(
+        [
+            str(BIN / "python"),
+            str(BENCH / "tick.py"),
+            "--now",
+            history_end,
+            "--runs",
+            str(runs),
+            "--due",
+            str(DUE_REQUESTS),
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
+        capture=True,
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    config = Config.from_env()
+    run_http = not config.only or bool(config.only & HTTP_SCENARIOS)
+    run_ticks = not config.only or TICKS in config.only
+    wrk = ensure_wrk() if run_http else ""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    database = Database(config)
+    constants = seed_constants()
+    marker = {
+        "requests": config.requests,
+        "seed": config.seed,
+        "generator": constants["GENERATOR_VERSION"],
+    }
+    cached, seed_seconds = database.prepare(marker)
+    env = database.env(database.working_copy())
+    # Other work on the machine skews every figure; the report says how busy it was.
+    load_before = os.getloadavg()
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    http = HttpResults([], {}, [], None)
+    ticks = None
+    try:
+        if run_http:
+            http = http_scenarios(config, env, constants, wrk, stamp)
+        if run_ticks:
+            ticks = tick_scenarios(config, env, cached["history_end"])
+    finally:
         database.drop_working_copy()
-    workers = [peaks[str(pid)] for pid in pids[1:] if str(pid) in peaks]
+    workers = [http.peaks[str(pid)] for pid in http.pids[1:] if str(pid) in http.peaks]
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit(),
@@ -659,7 +765,7 @@ def main() -> None:
             "loadavg_before": [round(value, 2) for value in load_before],
         },
         "database": {"engine": database.server_version(), "kind": config.db},
-        "dataset": marker,
+        "dataset": cached,
         "seed_seconds": seed_seconds,
         "server": {"software": "gunicorn (sync workers)", "workers": WORKERS},
         "load": {"tool": "wrk", "threads": WRK_THREADS, "connections": CONNECTIONS},
@@ -667,21 +773,23 @@ def main() -> None:
         "runs": config.runs,
         "duration_s": config.duration,
         "scenarios": {
-            s.name: {"title": s.title, **summarise(s.runs), "runs": s.runs} for s in scenarios
+            s.name: {"title": s.title, **summarise(s.runs), "runs": s.runs} for s in http.scenarios
         },
         "memory_mb": {
-            "master": peaks.get(str(pids[0])),
+            "master": http.peaks.get(str(http.pids[0])) if http.pids else None,
             "workers": workers,
             "max_worker": max(workers, default=None),
         },
-        "sla_tick": "pending: waits for the SLA issue",
-        "profile": profiled,
+        "ticks": ticks,
+        "profile": http.profiled,
     }
     suffix = (
         ""
         if config.requests == 1_000_000 and not config.quick
         else ("-quick" if config.quick and config.requests == 100_000 else f"-{config.requests}")
     )
+    if config.only:
+        suffix += "-only-" + "-".join(sorted(config.only))
     target = RESULTS / f"{stamp}-{config.db}{suffix}.json"
     target.write_text(json.dumps(report, indent=2) + "\n")
     print()

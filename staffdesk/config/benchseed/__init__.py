@@ -11,6 +11,7 @@ same seed and the same end day give the same rows.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -21,10 +22,13 @@ from django.db import connection, transaction
 
 from staffdesk.config.benchseed import loader
 from staffdesk.config.benchseed.history import (
+    ESCALATION_COLUMNS,
     EVENT_COLUMNS,
     OPEN,
     REQUEST_COLUMNS,
+    EventIds,
     Timeline,
+    finish,
     history_rows,
 )
 from staffdesk.config.benchseed.organization import (
@@ -34,10 +38,13 @@ from staffdesk.config.benchseed.organization import (
     PASSWORD,
     organization_create,
 )
+from staffdesk.config.benchseed.parallel import Clocks
+from staffdesk.config.benchseed.service_levels import service_levels_create
 from staffdesk.config.benchseed.words import DEPARTMENTS, SEARCH_WORD
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict
 from staffdesk.directory.models import Department
+from staffdesk.escalation.models import Escalation
 from staffdesk.requests.models import Request, RequestCounter, RequestEvent
 
 __all__ = [
@@ -54,7 +61,7 @@ __all__ = [
 
 DEFAULT_SEED = 1
 # Bump when the generated rows change, so `make bench` reseeds its cached databases.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 YEARS = 3
 FULL_PEOPLE = 30_000
 FULL_DEPARTMENTS = len(DEPARTMENTS)  # 40, ten services each
@@ -72,6 +79,7 @@ class BenchSummary:
     requests: int = 0
     events: int = 0
     open_requests: int = 0
+    escalations: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -90,10 +98,13 @@ def bench_seed(
     scale: float = 1.0,
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> BenchSummary:
     """Generate the benchmark organization and `requests` requests into an empty database.
 
     `scale` shrinks the organization (people and departments) for quick runs and tests.
+    `workers` processes compute the requests' clocks (default: one per core once there is
+    more than one chunk; 0: in this process). The rows do not depend on it.
     """
     say = progress or (lambda message: None)
     _ensure_empty()
@@ -118,6 +129,11 @@ def bench_seed(
                 established_at=timeline.start - timedelta(days=1),
                 seed=seed,
             )
+            levels = service_levels_create(
+                departments=organization.departments,
+                established_at=timeline.start - timedelta(days=1),
+                end=end,
+            )
         summary.departments = len(organization.department_ids)
         summary.people = len(organization.person_ids)
         summary.services = len(organization.services)
@@ -128,27 +144,48 @@ def bench_seed(
             f"({summary.seconds['organization']:.1f} s)"
         )
         counters: dict[int, int] = {}
+        ids = EventIds()
+        if workers is None:
+            workers = (os.cpu_count() or 1) if requests > CHUNK else 0
+        levels.prepare(range(timeline.start.year, end.year + 1))  # before any worker forks
+
+        def load(rows: tuple[list[tuple], list[tuple], list[tuple]]) -> None:
+            request_rows, event_rows, ledger_rows = rows
+            with transaction.atomic():
+                loader.insert_rows(Request, REQUEST_COLUMNS, request_rows)
+                loader.insert_rows(RequestEvent, EVENT_COLUMNS, event_rows)
+                loader.insert_rows(Escalation, ESCALATION_COLUMNS, ledger_rows)
+            summary.requests += len(request_rows)
+            summary.events += len(event_rows)
+            summary.escalations += len(ledger_rows)
+            summary.open_requests += sum(1 for row in request_rows if row[STATUS] in OPEN)
+            if summary.requests % (CHUNK * 4) == 0 or summary.requests == requests:
+                say(
+                    f"requests: {summary.requests:,} of {requests:,}, {summary.events:,} "
+                    f"events ({time.monotonic() - phase:.1f} s)"
+                )
+
         phase = time.monotonic()
-        with loader.without_secondary_indexes([Request, RequestEvent]) as dropped:
-            for request_rows, event_rows in history_rows(
+        with (
+            loader.without_secondary_indexes([Request, RequestEvent]) as dropped,
+            Clocks(levels, timeline, workers=workers) as clocks,
+        ):
+            ready = None
+            for chunk in history_rows(
                 rng=rng,
                 organization=organization,
                 count=requests,
                 timeline=timeline,
                 chunk=CHUNK,
                 counters=counters,
+                ids=ids,
             ):
-                with transaction.atomic():
-                    loader.insert_rows(Request, REQUEST_COLUMNS, request_rows)
-                    loader.insert_rows(RequestEvent, EVENT_COLUMNS, event_rows)
-                summary.requests += len(request_rows)
-                summary.events += len(event_rows)
-                summary.open_requests += sum(1 for row in request_rows if row[STATUS] in OPEN)
-                if summary.requests % (CHUNK * 4) == 0 or summary.requests == requests:
-                    say(
-                        f"requests: {summary.requests:,} of {requests:,}, {summary.events:,} "
-                        f"events ({time.monotonic() - phase:.1f} s)"
-                    )
+                pending = clocks.submit(chunk.clock_inputs)
+                if ready is not None:
+                    load(ready)  # the previous chunk, while the workers compute this one's clocks
+                ready = finish(chunk, clocks.result(pending), levels=levels, ids=ids)
+            if ready is not None:
+                load(ready)
             summary.seconds["requests"] = time.monotonic() - phase
             say(f"rebuilding {len(dropped)} indexes and constraints")
             phase = time.monotonic()
@@ -161,7 +198,7 @@ def bench_seed(
                 ]
             )
         phase = time.monotonic()
-        loader.finish([Request, RequestEvent])
+        loader.finish([Request, RequestEvent, Escalation])
         summary.seconds["analyze"] = time.monotonic() - phase
     summary.seconds["total"] = time.monotonic() - started
     return summary

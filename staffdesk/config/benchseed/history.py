@@ -19,7 +19,10 @@ from itertools import accumulate
 
 from staffdesk.config.benchseed import words
 from staffdesk.config.benchseed.organization import Organization
+from staffdesk.config.benchseed.service_levels import ServiceLevels
 from staffdesk.requests.models import OPEN_STATUSES, Channel, Priority, RequestEvent, Status
+from staffdesk.requests.sla.clocks import Step
+from staffdesk.requests.sla.store import STORED_FIELDS
 
 REQUEST_COLUMNS = (
     "id",
@@ -43,6 +46,9 @@ REQUEST_COLUMNS = (
     "acknowledged_at",
     "resolved_at",
     "closed_at",
+    "sla_agreement_id",
+    *STORED_FIELDS,
+    "next_escalation_at",
 )
 EVENT_COLUMNS = (
     "id",
@@ -54,9 +60,20 @@ EVENT_COLUMNS = (
     "body",
     "data",
 )
+ESCALATION_COLUMNS = (
+    "id",
+    "request_id",
+    "clock",
+    "level_id",
+    "source",
+    "actor_id",
+    "reason",
+    "fired_at",
+)
 
 DAY = 86_400
 HOUR = 3_600
+AHEAD_DAYS = 800
 RECENT = 30 * DAY  # requests younger than this are mostly still open
 OPEN_IF_RECENT = 0.6
 OPEN_IF_OLDER = 0.085  # together about 10 % of all requests are open
@@ -74,7 +91,7 @@ CHANNEL_CUMULATIVE = list(accumulate([0.75, 0.15, 0.10]))
 CHANNELS = [Channel.WEB.value, Channel.API.value, Channel.EMAIL.value]
 
 Kind = RequestEvent.Kind
-CREATED, ASSIGNMENT = Kind.CREATED.value, Kind.ASSIGNMENT.value
+CREATED, ASSIGNMENT, ESCALATION = Kind.CREATED.value, Kind.ASSIGNMENT.value, Kind.ESCALATION.value
 S, R, N = Kind.STATUS.value, Kind.REPLY.value, Kind.NOTE.value
 # What happened after filing and routing, per final status: each step is (kind, from, to).
 # Messages never follow a move that would reopen the request or refuse a message.
@@ -116,8 +133,10 @@ class Timeline:
     suffix: str  # "" for SQLite (naive UTC text), "+00" for PostgreSQL
 
     def formatter(self):
+        # Past the end too: the clocks' due times and the next escalations lie ahead of it.
         dates = [
-            (self.start + timedelta(days=day)).strftime("%Y-%m-%d ") for day in range(self.days + 1)
+            (self.start + timedelta(days=day)).strftime("%Y-%m-%d ")
+            for day in range(self.days + AHEAD_DAYS)
         ]
         clock = [
             f"{h:02d}:{m:02d}:{s:02d}{self.suffix}"
@@ -130,6 +149,26 @@ class Timeline:
             return dates[seconds // DAY] + clock[seconds % DAY]
 
         return text
+
+    def at(self, seconds: int) -> datetime:
+        return self.start + timedelta(seconds=seconds)
+
+    def stamper(self):
+        """Any UTC datetime (or None) as the database stores it: by table lookup for whole
+        seconds in the span `formatter` covers, else by `isoformat`."""
+        text, start, limit = self.formatter(), self.start, (self.days + AHEAD_DAYS) * DAY
+        suffix = self.suffix
+
+        def stamp(moment: datetime | None) -> str | None:
+            if moment is None:
+                return None
+            delta = moment - start
+            seconds = delta.days * DAY + delta.seconds
+            if delta.microseconds == 0 and 0 <= seconds < limit:
+                return text(seconds)
+            return moment.isoformat(" ") if suffix else moment.replace(tzinfo=None).isoformat(" ")
+
+        return stamp
 
     def filing_times(self, rng: random.Random, count: int) -> list[int]:
         """Seconds from the start, sorted: weekdays, office hours (8:00 to 18:00)."""
@@ -152,6 +191,25 @@ def _pick(cumulative: list[float], value: float) -> int:
     return len(cumulative) - 1
 
 
+@dataclass
+class EventIds:
+    """The last event and ledger ids given: escalation rows are numbered when a chunk is
+    finished, after its clocks are computed, and the next chunk's events continue from there."""
+
+    event: int = 0
+    ledger: int = 0
+
+
+@dataclass
+class Chunk:
+    """Generated requests waiting for their clocks: `finish` completes their rows."""
+
+    request_rows: list[tuple]  # without the SLA and escalation columns
+    event_rows: list[tuple]
+    clock_inputs: list[tuple]  # see `clock_columns`
+    recipients: list[dict[str, str]]  # each request's service's point, backup and lead
+
+
 def history_rows(
     *,
     rng: random.Random,
@@ -160,10 +218,12 @@ def history_rows(
     timeline: Timeline,
     chunk: int,
     counters: dict[int, int],
-) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """Yield (request rows, event rows) `chunk` requests at a time, ids from 1, oldest first.
+    ids: EventIds,
+) -> Iterator[Chunk]:
+    """Yield `chunk` requests at a time with their events, ids from 1, oldest first.
 
-    `counters` ends up holding each department's last request number.
+    `counters` ends up holding each department's last request number. Each chunk must be
+    finished (its escalation events numbered in `ids`) before the next is asked for.
     """
     services = organization.services
     service_cumulative = list(accumulate(service.weight for service in services))
@@ -177,24 +237,29 @@ def history_rows(
         json.dumps({"from": None, "to": s.point_id, "to_name": s.point_name, "routed": True})
         for s in services
     ]
+    # The team's moves and replies are the ones that count for the SLA (`by_team`).
     status_data = {
-        (a, b): json.dumps({"from": a, "to": b, "reopened": False})
+        (a, b, by_team): json.dumps({"from": a, "to": b, "reopened": False, "by_team": by_team})
         for steps in LIFECYCLES.values()
         for step in steps
         for kind, a, b in step
         if kind == S
+        for by_team in (False, True)
     }
+    reply_data = {by_team: json.dumps({"by_team": by_team}) for by_team in (False, True)}
     replies, notes = words.REPLIES, words.NOTES
     text = timeline.formatter()
     end = timeline.days * DAY
     times = timeline.filing_times(rng, count)
     draw = rng.random
-    event_id = 0
     for begin in range(0, count, chunk):
         size = min(chunk, count - begin)
         picks = rng.choices(range(len(services)), cum_weights=service_cumulative, k=size)
         request_rows: list[tuple] = []
         event_rows: list[tuple] = []
+        clock_inputs: list[tuple] = []
+        recipients: list[dict[str, str]] = []
+        event_id = ids.event
         for offset, service_index in enumerate(picks):
             request_id = begin + offset + 1
             created = times[begin + offset]
@@ -251,6 +316,8 @@ def history_rows(
             event_id += 2
             moment = created
             acknowledged_at = resolved_at = closed_at = None
+            team = service.team_ids
+            clock_steps: list[tuple] = []
             for (kind, before, after), gap in zip(steps, gaps, strict=True):
                 moment += gap
                 at = text(moment)
@@ -258,6 +325,7 @@ def history_rows(
                 if kind == S:
                     # The requester confirms a resolution and withdraws; the team does the rest.
                     actor = requester if after in (CLO, CAN) else assignee
+                    by_team = actor in team
                     event_rows.append(
                         (
                             event_id,
@@ -267,9 +335,10 @@ def history_rows(
                             at,
                             False,
                             "",
-                            status_data[(before, after)],
+                            status_data[(before, after, by_team)],
                         )
                     )
+                    clock_steps.append((moment, after, by_team and before == NEW, by_team))
                     if after == ACK:
                         acknowledged_at = at
                     elif after == RES:
@@ -278,11 +347,17 @@ def history_rows(
                         closed_at = at
                 elif kind == R:
                     actor = requester if draw() < 0.5 else assignee
+                    by_team = actor in team
                     body = replies[int(draw() * len(replies))]
-                    event_rows.append((event_id, request_id, R, actor, at, False, body, "{}"))
+                    event_rows.append(
+                        (event_id, request_id, R, actor, at, False, body, reply_data[by_team])
+                    )
+                    clock_steps.append((moment, "", by_team, by_team))
                 else:
                     body = notes[int(draw() * len(notes))]
                     event_rows.append((event_id, request_id, N, assignee, at, True, body, "{}"))
+            clock_inputs.append((department_id, priority, created, clock_steps, status))
+            recipients.append(service.recipients)
             request_rows.append(
                 (
                     request_id,
@@ -308,4 +383,69 @@ def history_rows(
                     closed_at,
                 )
             )
-        yield request_rows, event_rows
+        ids.event = event_id
+        yield Chunk(request_rows, event_rows, clock_inputs, recipients)
+
+
+def clock_columns(levels: ServiceLevels, timeline: Timeline, inputs: list[tuple]) -> list[tuple]:
+    """The SLA and escalation columns of generated requests, from (department id, priority,
+    filed at, steps, status), times in seconds from the timeline's start and each step as
+    (at, to status or "", first response, by the team): (agreement id, the stored SLA
+    fields, next_escalation_at, ((level id, fired at), ...)), timestamps as stored.
+
+    Pure: `bench_seed` runs it in worker processes while it loads the previous chunk.
+    """
+    stamp, at = timeline.stamper(), timeline.at
+    columns = []
+    for department_id, priority, created, steps, status in inputs:
+        outcome = levels.evaluate(
+            department_id=department_id,
+            priority=priority,
+            opened=at(created),
+            steps=[
+                Step(at=at(moment), to_status=to, first_response=first, by_team=team)
+                for moment, to, first, team in steps
+            ],
+            status=status,
+        )
+        columns.append(
+            (
+                levels.agreement_ids[department_id],
+                *(
+                    stamp(value) if isinstance(value, datetime) else value
+                    for value in outcome.stored
+                ),
+                stamp(outcome.next_escalation_at),
+                tuple((fired.level.pk, stamp(fired.at)) for fired in outcome.fired),
+            )
+        )
+    return columns
+
+
+def finish(
+    chunk: Chunk, columns: list[tuple], *, levels: ServiceLevels, ids: EventIds
+) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The chunk's request, event and ledger rows, with its clocks and fired levels."""
+    request_rows, event_rows, ledger_rows = [], chunk.event_rows, []
+    for row, recipients, (*fields, fired) in zip(
+        chunk.request_rows, chunk.recipients, columns, strict=True
+    ):
+        request_rows.append((*row, *fields))
+        for level_id, fired_at in fired:
+            level = levels.level(level_id)
+            ids.event += 1
+            ids.ledger += 1
+            data = {
+                "level": level.position,
+                "name": level.name,
+                "why": levels.why(level),
+                "by_requester": False,
+                "notified": [recipients[levels.notifies(level)]],
+            }
+            event_rows.append(
+                (ids.event, row[0], ESCALATION, None, fired_at, True, "", json.dumps(data))
+            )
+            ledger_rows.append(
+                (ids.ledger, row[0], level.clock, level.pk, "trigger", None, "", fired_at)
+            )
+    return request_rows, event_rows, ledger_rows

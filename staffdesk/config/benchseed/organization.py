@@ -56,7 +56,8 @@ class ServicePlan:
     confidential: bool
     point_id: int
     point_name: str
-    team_ids: tuple[int, ...]
+    recipients: dict[str, str]  # who its escalation levels tell: point, backup and lead names
+    team_ids: frozenset[int]  # who works on its requests (`can_work_on`)
     answers: tuple[str, ...]  # JSON texts of plausible answers to its form
     weight: float
 
@@ -66,6 +67,7 @@ class Organization:
     """The ids the request generator draws from."""
 
     department_ids: list[int]
+    departments: list[Department]
     person_ids: list[int]
     person_department_ids: list[int]
     services: list[ServicePlan]
@@ -207,7 +209,12 @@ def organization_create(
             confidential=service.confidential,
             point_id=service.point_person.pk,
             point_name=service.point_person.display_name,
-            team_ids=tuple(person.pk for person in teams[service.department_id]),
+            recipients={
+                "point": service.point_person.display_name,
+                "backup": service.backup.display_name,
+                "lead": teams[service.department_id][-1].display_name,
+            },
+            team_ids=frozenset(person.pk for person in teams[service.department_id]),
             answers=_answer_texts(rng, form),
             weight=weight,
         )
@@ -215,6 +222,7 @@ def organization_create(
     ]
     return Organization(
         department_ids=[department.pk for department in department_rows],
+        departments=department_rows,
         person_ids=[person.pk for person in person_rows],
         person_department_ids=[person.department_id for person in person_rows],
         services=plans,

@@ -172,7 +172,7 @@ def _reschedule(batch: list[Request]) -> None:
     """Store each request's `next_escalation_at`: one prepared UPDATE run for every row.
 
     `bulk_update` builds a CASE of one WHEN per row through the ORM, which cost more than
-    evaluating the requests did (175 ms per batch of 250 on SQLite).
+    evaluating the requests did (`make bench`, 10,000 due requests).
     """
     table = connection.ops.quote_name(Request._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value

@@ -29,12 +29,18 @@ def sla_tick(*, now: datetime | None = None, batch_size: int = 500) -> int:
                 .order_by("next_check_at")
             )
             if connection.features.has_select_for_update_skip_locked:
-                due = due.select_for_update(skip_locked=True, of=("self",))
-            batch = list(due.select_related("sla_agreement__calendar")[:batch_size])
-            for request in batch:
-                sla_refresh(request=request, now=moment, timeline_moved=False)
+                due = due.select_for_update(skip_locked=True)
+            # Claim ids first: an idle tick is this one small query (the rows and their
+            # agreements are read only when some are due).
+            claimed = list(due.values_list("pk", flat=True)[:batch_size])
+            if claimed:
+                batch = Request.objects.filter(pk__in=claimed).select_related(
+                    "sla_agreement__calendar"
+                )
+                for request in batch.order_by("next_check_at", "pk"):
+                    sla_refresh(request=request, now=moment, timeline_moved=False)
         # Each request is refreshed once per tick, even if (by a rounding edge) its next
         # check still lies at or before `moment`.
-        done.update(request.pk for request in batch)
-        if len(batch) < batch_size:
+        done.update(claimed)
+        if len(claimed) < batch_size:
             return len(done)

@@ -1,7 +1,9 @@
 import time
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from staffdesk.config.benchseed import (
     BENCH_AGENT,
@@ -39,16 +41,25 @@ class Command(BaseCommand):
             help="Shrink the organization (people and departments) by this factor, e.g. 0.02 "
             "for tests; default 1.",
         )
+        parser.add_argument(
+            "--now",
+            type=datetime.fromisoformat,
+            default=None,
+            help="The moment the history is generated for, ISO 8601 with its offset (default: "
+            "now). It ends at that day's midnight UTC; the same seed and day give the same rows.",
+        )
 
-    def handle(self, *args, requests: int, seed: int, scale: float, **options):
+    def handle(self, *args, requests: int, seed: int, scale: float, now, **options):
         if requests < 0:
             raise CommandError("--requests must be 0 or more.")
         if not 0 < scale <= 1:
             raise CommandError("--scale must be more than 0 and at most 1.")
+        if now is not None and timezone.is_naive(now):
+            raise CommandError("--now needs its UTC offset, e.g. 2026-11-20T12:00:00+00:00.")
         started = time.monotonic()
         try:
             summary = bench_seed(
-                requests=requests, seed=seed, scale=scale, progress=self.stdout.write
+                requests=requests, seed=seed, scale=scale, now=now, progress=self.stdout.write
             )
         except Conflict as error:
             raise CommandError(error.message) from error
@@ -58,7 +69,8 @@ class Command(BaseCommand):
                 f"Seeded {connection.vendor} in {time.monotonic() - started:.1f} s (seed {seed}): "
                 f"{summary.departments} departments, {summary.people:,} people, "
                 f"{summary.services} services, {summary.requests:,} requests "
-                f"({summary.open_requests:,} open), {summary.events:,} events. [{phases}]"
+                f"({summary.open_requests:,} open), {summary.events:,} events, "
+                f"{summary.escalations:,} escalations. [{phases}]"
             )
         )
         self.stdout.write(
