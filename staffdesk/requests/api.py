@@ -61,6 +61,12 @@ def request_create(request: HttpRequest, payload: RequestCreateIn):
         on_behalf_of=on_behalf_of,
         channel=Channel.API,
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+        location=services.Location(
+            location=payload.location,
+            latitude=payload.latitude,
+            longitude=payload.longitude,
+            address_id=payload.address_id,
+        ),
     )
     return Status(201, _detail(request, created.number))
 

@@ -21,6 +21,10 @@ class RequestCreateIn(Schema):
     answers: dict[str, Any] = Field(default_factory=dict, description="Keyed by form field code.")
     priority: int = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
     on_behalf_of_id: int | None = Field(None, description="Leads and agents may file for others.")
+    location: str = Field("", description="Where, in words: a building and room, or an address.")
+    latitude: float | None = Field(None, description="WGS84 degrees, with longitude.")
+    longitude: float | None = Field(None, description="WGS84 degrees, with latitude.")
+    address_id: str = Field("", description="The place's id in the address register.")
 
 
 class MessageIn(Schema):

@@ -89,6 +89,18 @@ def filed(org):
             "no line breaks",
         ),
         ({"service": "it-laptop", "answers": ["model"]}, 422, "answers", "dictionary"),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "latitude": 39.95},
+            422,
+            "latitude",
+            "both latitude and longitude",
+        ),
+        (
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "latitude": 95, "longitude": 1},
+            422,
+            "latitude",
+            "-90 to 90",
+        ),
     ],
 )
 def test_creation_refuses_bad_input_and_writes_nothing(org, api, body, status, field, words):

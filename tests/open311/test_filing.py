@@ -66,7 +66,9 @@ def test_filed_like_any_other_request(client, org, agreement, laptop, rita_key):
 
 
 def test_shows_in_the_rest_api_and_the_web_ui(client, org, laptop, rita_key):
-    [receipt] = post(client, form(rita_key, attributes=LAPTOP, address_string="Room 12")).json()
+    body = form(rita_key, attributes=LAPTOP, address_string="Room 12")
+    body.update({"lat": "39.952335", "long": "-75.163789"})
+    [receipt] = post(client, body).json()
     number = receipt["service_request_id"]
     detail = client.get(
         f"/api/v1/requests/{number}", headers={"Authorization": f"Bearer {rita_key}"}
@@ -74,7 +76,10 @@ def test_shows_in_the_rest_api_and_the_web_ui(client, org, laptop, rita_key):
     assert detail["channel"] == "open311" and detail["location"] == "Room 12"
     assert detail["service"] == "it-laptop" and detail["assignee"]["id"] == org.it_point.pk
     client.force_login(org.it_point)
-    assert client.get(f"/requests/{number}").status_code == 200
+    page = client.get(f"/requests/{number}")
+    assert page.status_code == 200
+    assert "<dt>Location</dt>" in page.content.decode()
+    assert "Room 12" in page.content.decode() and "(39.952335, -75.163789)" in page.content.decode()
     assert number.encode() in client.get("/requests/queue/").content
 
 
