@@ -25,21 +25,11 @@ def level_rule(level: Level) -> Rule:
     )
 
 
-def policy_levels(*, service_id: int, department_id: int) -> list[Level]:
-    """The levels in force for a service: its own active policy, else its department's."""
-    policies = Policy.objects.filter(is_active=True).filter(
-        Q(service_id=service_id) | Q(department_id=department_id, service__isnull=True)
-    )
-    chosen = min(policies, key=lambda p: p.service_id is None, default=None)
-    if chosen is None:
-        return []
-    return list(chosen.levels.select_related("notify_person__manager").order_by("position"))
-
-
 class PolicyCache:
-    """`policy_levels` for the length of one tick: every active policy's levels, read in two
-    queries on first use (there are a few dozen policies, and a tick may see hundreds of
-    services: one lookup per service cost two queries each)."""
+    """The levels in force for each request during one tick: its service's own active policy
+    (even without levels), else its department's. Every active policy's levels are read in
+    two queries on first use (there are a few dozen policies, and a tick may see hundreds
+    of services: one lookup per service cost two queries each)."""
 
     def __init__(self) -> None:
         self._by_service: dict[int, list[Level]] = {}
@@ -111,7 +101,7 @@ def promise_broken(request: Request, *, now: datetime) -> bool:
 
 
 def levels_with_fired(request: Request) -> list[Level]:
-    """`policy_levels` for the request in one query, each level with `fired` (in its ledger).
+    """The levels in force for the request in one query, each with `fired` (in its ledger).
 
     The request page asks this on every view of the requester's side, so the policy choice
     (the service's own active policy, even without levels, else the department's) is made

@@ -15,18 +15,16 @@ from staffdesk.escalation.selectors import PolicyCache, fired_level_ids, level_r
 from staffdesk.escalation.services.firing import Firing
 from staffdesk.escalation.triggers import Situation, plan
 from staffdesk.requests.models import Request
-from staffdesk.requests.sla.clocks import Step
+from staffdesk.requests.sla.clocks import Rules, Step
 from staffdesk.requests.sla.store import calendar_for, compute, steps_for_many
 from staffdesk.sla.businesstime import CalendarSpec
 from staffdesk.sla.models import Agreement
-
-DEFAULT_PAUSING = frozenset({"waiting_on_requester"})
 
 
 def situation_for(request: Request, steps: list[Step], *, now: datetime) -> Situation:
     agreement = request.sla_agreement
     sla_calendar = calendar_for(agreement, request, now=now) if agreement else None
-    pausing = frozenset(agreement.pausing_statuses) if agreement else DEFAULT_PAUSING
+    pausing = frozenset(agreement.pausing_statuses) if agreement else Rules().pausing_statuses
     return Situation(
         sla=compute(request, now=now, steps=steps),
         sla_calendar=sla_calendar,
