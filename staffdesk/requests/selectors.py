@@ -125,11 +125,13 @@ def queue_scope(*, user) -> QueueScope:
     team_ids = team_department_ids(user)
     if not team_ids:
         raise NotFound("The queue is for members of a service team.")
+    # Correlated EXISTS, not `person__in=<visible people>`: SQLite listed all 30,000 people
+    # of a large organization first (11 ms of the queue page).
+    visible_people = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
+    visible_departments = Department.objects.visible_to(user).filter(pk=OuterRef("department_id"))
     memberships = (
-        Membership.objects.filter(
-            department__in=Department.objects.visible_to(user).filter(id__in=team_ids),
-            person__in=Person.objects.visible_to(user).filter(is_active=True),
-        )
+        Membership.objects.filter(department_id__in=team_ids, person__is_active=True)
+        .filter(Exists(visible_people), Exists(visible_departments))
         .select_related("person", "department")
         .order_by("department__name", "person__last_name", "person__first_name", "person_id")
     )
