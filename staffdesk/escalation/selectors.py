@@ -25,23 +25,39 @@ def level_rule(level: Level) -> Rule:
     )
 
 
+@dataclass(frozen=True)
+class Covering:
+    """The levels in force for a request, as the tick reads them: by id, and as rules."""
+
+    levels: dict[int, Level]
+    rules: list[Rule]
+
+    @classmethod
+    def of(cls, levels: list[Level]) -> Covering:
+        return cls({level.pk: level for level in levels}, [level_rule(level) for level in levels])
+
+
+NOT_COVERED = Covering({}, [])
+
+
 class PolicyCache:
     """The levels in force for each request during one tick: its service's own active policy
     (even without levels), else its department's. Every active policy's levels are read in
     two queries on first use (there are a few dozen policies, and a tick may see hundreds
-    of services: one lookup per service cost two queries each)."""
+    of services: one lookup per service cost two queries each), and turned into rules once
+    per policy rather than once per request."""
 
     def __init__(self) -> None:
-        self._by_service: dict[int, list[Level]] = {}
-        self._by_department: dict[int, list[Level]] = {}
+        self._by_service: dict[int, Covering] = {}
+        self._by_department: dict[int, Covering] = {}
         self._loaded = False
 
-    def levels(self, request: Request) -> list[Level]:
+    def covering(self, request: Request) -> Covering:
         if not self._loaded:
             self._load()
         if request.service_id in self._by_service:  # its own policy, even without levels
             return self._by_service[request.service_id]
-        return self._by_department.get(request.department_id, [])
+        return self._by_department.get(request.department_id, NOT_COVERED)
 
     def _load(self) -> None:
         levels = Level.objects.select_related("notify_person__manager").order_by("position")
@@ -49,10 +65,11 @@ class PolicyCache:
             Prefetch("levels", queryset=levels)
         )
         for policy in policies:
+            covering = Covering.of(list(policy.levels.all()))
             if policy.service_id is not None:
-                self._by_service[policy.service_id] = list(policy.levels.all())
+                self._by_service[policy.service_id] = covering
             else:
-                self._by_department[policy.department_id] = list(policy.levels.all())
+                self._by_department[policy.department_id] = covering
         self._loaded = True
 
 

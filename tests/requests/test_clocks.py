@@ -1,12 +1,12 @@
 """SLA clocks as a pure function of the timeline (calendar: Mon-Fri 08:00-18:00, New York)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from staffdesk.requests.sla.clocks import ClockState, Rules, Step, Targets, sla_state
-from staffdesk.sla.businesstime import CalendarSpec
+from staffdesk.requests.sla.clocks import ClockState, Rules, Step, Targets, _between, sla_state
+from staffdesk.sla.businesstime import CalendarSpec, business_time_between
 
 NY = ZoneInfo("America/New_York")
 DAY = ((time(8), time(18)),)
@@ -96,3 +96,19 @@ def test_settled_values_do_not_move_with_now(hours_later):
     assert later.settled_elapsed == base.settled_elapsed
     if later.resolution.state != ClockState.BREACHED:
         assert later.resolution.due_at == base.resolution.due_at
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime(2024, 1, 3, 9, tzinfo=NY), datetime(2026, 11, 23, 0, tzinfo=NY)),  # years
+        (datetime(2026, 3, 1, 12, tzinfo=NY), datetime(2026, 11, 5, 7, 30, tzinfo=NY)),  # 2 DST
+        (datetime(2026, 11, 16, 17, tzinfo=NY), datetime(2026, 11, 17, 11, tzinfo=NY)),  # a day
+        (datetime(2026, 11, 17, 11, tzinfo=NY), datetime(2026, 11, 16, 17, tzinfo=NY)),  # reversed
+    ],
+)
+def test_long_spans_counted_by_pieces_match_the_walk(start, end):
+    holidays = frozenset({date(2025, 12, 25), date(2026, 7, 3), date(2026, 11, 26)})
+    calendar = CalendarSpec(time_zone="America/New_York", weekly=OFFICE.weekly, holidays=holidays)
+    for spec in (OFFICE, calendar):
+        assert _between(start, end, spec) == business_time_between(start, end, spec)

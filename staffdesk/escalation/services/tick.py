@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.directory.models import Department
-from staffdesk.escalation.selectors import PolicyCache, fired_level_ids, level_rule
+from staffdesk.escalation.selectors import PolicyCache, fired_level_ids
 from staffdesk.escalation.services.firing import Firing
 from staffdesk.escalation.triggers import Situation, plan
 from staffdesk.requests.models import Request
@@ -26,7 +26,7 @@ def situation_for(request: Request, steps: list[Step], *, now: datetime) -> Situ
     sla_calendar = calendar_for(agreement, request, now=now) if agreement else None
     pausing = frozenset(agreement.pausing_statuses) if agreement else Rules().pausing_statuses
     return Situation(
-        sla=compute(request, now=now, steps=steps),
+        sla=compute(request, now=now, steps=steps, calendar=sla_calendar),
         sla_calendar=sla_calendar,
         activity_calendar=sla_calendar or _around_the_clock(),
         last_team_activity=_silent_since(request, steps, pausing=pausing, now=now),
@@ -143,19 +143,19 @@ def _evaluate(
     fired = fired_level_ids(ids)
     firing = Firing(now=now)
     for request in batch:
-        levels = {level.pk: level for level in policies.levels(request)}
+        covering = policies.covering(request)
         request.next_escalation_at = None
-        if not levels or not request.is_open:
+        if not covering.levels or not request.is_open:
             continue
         todo = plan(
-            [level_rule(level) for level in levels.values()],
+            covering.rules,
             fired=fired[request.pk],
             situation=situation_for(request, steps[request.pk], now=now),
             now=now,
         )
         changed = False
         for rule in todo.fire:
-            changed |= firing.fire(request, levels[rule.level_id])
+            changed |= firing.fire(request, covering.levels[rule.level_id])
         if changed:
             request.next_escalation_at = now
             again.add(request.pk)

@@ -103,13 +103,20 @@ def calendar_for(agreement: Agreement, request: Request, *, now: datetime) -> Ca
 
 
 def compute(
-    request: Request, *, now: datetime, steps: Sequence[Step] | None = None
+    request: Request,
+    *,
+    now: datetime,
+    steps: Sequence[Step] | None = None,
+    calendar: CalendarSpec | None = None,
 ) -> SlaState | None:
-    """The request's SLA state at `now`; `steps` when the caller read the timeline already."""
+    """The request's SLA state at `now`, without the explanation (the stored fields and the
+    escalation triggers read only the clocks); `steps` and `calendar` (`calendar_for`) when
+    the caller has them already."""
     sla = inputs_for(request)
     if sla is None:
         return None
-    calendar = calendar_for(sla.agreement, request, now=now)
+    if calendar is None:
+        calendar = calendar_for(sla.agreement, request, now=now)
     return sla_state(
         opened_at=request.created_at,
         steps=steps_for(request) if steps is None else steps,
@@ -117,6 +124,7 @@ def compute(
         rules=sla.rules,
         calendar=calendar,
         now=now,
+        explained=False,
     )
 
 
