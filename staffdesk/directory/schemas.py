@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AliasPath, ConfigDict, Field
+
+from staffdesk.core.api import ReadOut
 
 
-class PersonRef(Schema):
+class PersonRef(ReadOut):
     """A person as other resources mention them."""
 
     id: int
@@ -20,7 +22,7 @@ class PersonRef(Schema):
 class PersonOut(PersonRef):
     username: str
     employee_id: str | None
-    department: str | None = Field(None, validation_alias="department.code")
+    department: str | None = Field(None, validation_alias=AliasPath("department", "code"))
     manager_id: int | None
     start_date: date | None
     away_until: date | None
@@ -28,8 +30,8 @@ class PersonOut(PersonRef):
     is_active: bool
 
 
-class MembershipOut(Schema):
-    department: str = Field(validation_alias="department.code")
+class MembershipOut(ReadOut):
+    department: str = Field(validation_alias=AliasPath("department", "code"))
     role: str
 
 

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AliasPath, ConfigDict, Field, field_validator
 
+from staffdesk.core.api import ReadOut
 from staffdesk.directory.schemas import PersonRef
 
 
@@ -56,7 +57,7 @@ class WatcherIn(Schema):
     person_id: int
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(ReadOut):
     id: int
     filename: str
     content_type: str
@@ -66,7 +67,7 @@ class AttachmentOut(Schema):
     uploaded_by_id: int
 
 
-class EventOut(Schema):
+class EventOut(ReadOut):
     id: int
     kind: str
     actor: PersonRef | None
@@ -76,17 +77,23 @@ class EventOut(Schema):
     data: dict[str, Any]
     attachments: list[AttachmentOut]
 
+    @field_validator("attachments", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """The event's attachments arrive as its related manager (prefetched on a timeline)."""
+        return list(value.all()) if hasattr(value, "all") else value
 
-class WatcherOut(Schema):
+
+class WatcherOut(ReadOut):
     person: PersonRef
     created_at: datetime
 
 
-class RequestOut(Schema):
+class RequestOut(ReadOut):
     number: str
-    service: str = Field(validation_alias="service.code")
-    service_name: str = Field(validation_alias="service.name")
-    department: str = Field(validation_alias="department.code")
+    service: str = Field(validation_alias=AliasPath("service", "code"))
+    service_name: str = Field(validation_alias=AliasPath("service", "name"))
+    department: str = Field(validation_alias=AliasPath("department", "code"))
     subject: str
     description: str
     priority: int
@@ -108,7 +115,7 @@ class RequestOut(Schema):
     closed_at: datetime | None
 
 
-class ClockOut(Schema):
+class ClockOut(ReadOut):
     name: str
     state: str = Field(description="running, at_risk, paused, met, breached or stopped")
     due_at: datetime | None
@@ -116,7 +123,7 @@ class ClockOut(Schema):
     remaining_text: str
 
 
-class SlaOut(Schema):
+class SlaOut(ReadOut):
     agreement: str
     response: ClockOut
     resolution: ClockOut
@@ -130,7 +137,7 @@ class RequestDetailOut(RequestOut):
     watchers: list[WatcherOut] = Field(validation_alias="watcher_list")
 
 
-class RequestPageOut(Schema):
+class RequestPageOut(ReadOut):
     items: list[RequestOut]
     next_cursor: str | None
 

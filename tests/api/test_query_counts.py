@@ -70,3 +70,26 @@ def test_request_detail_query_count_does_not_grow_with_the_timeline(org, client)
     large, detail = _queries(client, f"/api/v1/requests/{item.number}", token)
     assert len(detail["timeline"]) == 12
     assert small == large
+
+
+def test_request_list_reads_only_its_columns_without_a_query_per_row(org, client):
+    """The list loads only what it shows; every shown field must be among those columns."""
+    _, token = api_token_create(person=org.it_agent, name="t")
+    _file(org, 2)
+    request_submit(
+        requester=org.it_agent,
+        service=org.laptop,
+        answers=LAPTOP_ANSWERS,
+        subject="For a colleague",
+        on_behalf_of=org.colleague,
+    )
+    small, _ = _queries(client, "/api/v1/requests", token)
+    _file(org, 6)
+    large, page = _queries(client, "/api/v1/requests", token)
+    assert small == large
+    shown = next(item for item in page["items"] if item["subject"] == "For a colleague")
+    assert shown["on_behalf_of"]["name"] == org.colleague.display_name
+    assert shown["requester"]["email"] == org.it_agent.email
+    assert shown["assignee"]["id"] == org.it_point.pk
+    assert shown["service_name"] == org.laptop.name and shown["department"] == "IT"
+    assert shown["answers"] == LAPTOP_ANSWERS and shown["created_at"]
