@@ -412,6 +412,7 @@ class Scenario:
     cookie: str = ""
     method: str = "GET"
     body: str = ""
+    connections: int = CONNECTIONS
     runs: list[dict] = field(default_factory=list)
 
 
@@ -428,9 +429,9 @@ def wrk_once(wrk: str, base: str, scenario: Scenario, seconds: int) -> dict:
         [
             wrk,
             "-t",
-            str(WRK_THREADS),
+            str(min(WRK_THREADS, scenario.connections)),
             "-c",
-            str(CONNECTIONS),
+            str(scenario.connections),
             "-d",
             f"{seconds}s",
             "--timeout",
@@ -489,9 +490,14 @@ def summarise(runs: list[dict]) -> dict:
     }
 
 
-def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: str) -> Path:
-    """Record the scenario with py-spy across every worker while wrk drives it."""
-    target = RESULTS / f"{stamp}-profile-{scenario.name}.svg"
+def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: str) -> dict:
+    """Record the scenario with py-spy across every worker while wrk drives it.
+
+    The samples are kept as folded stacks (`<stamp>-profile-<scenario>.txt`, one line per
+    distinct stack with its count; any flame-graph tool draws them) and summarised by where
+    each sample's innermost frame is, so the report says where a request's time goes.
+    """
+    target = RESULTS / f"{stamp}-profile-{scenario.name}.txt"
     recorder = subprocess.Popen(  # noqa: S603 - our own tools
         [
             str(BIN / "py-spy"),
@@ -504,6 +510,8 @@ def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: s
             "--rate",
             "250",
             "--nonblocking",
+            "--format",
+            "raw",
             "--output",
             str(target),
         ],
@@ -511,8 +519,61 @@ def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: s
     time.sleep(1)
     wrk_once(wrk, server.base, scenario, seconds)
     recorder.wait(timeout=seconds + 60)
-    # The same samples as text, folded stacks, for reading without a browser.
-    return target
+    return {"scenario": scenario.name, "folded": str(target.relative_to(ROOT))} | where_time_goes(
+        target
+    )
+
+
+# The layers of a request, by the files of their frames (first match wins).
+LAYERS = (
+    (
+        "database driver (SQL sent, rows read and converted)",
+        ("django/db/backends/", "sqlite3", "psycopg"),
+    ),
+    ("ORM: building and compiling queries", ("django/db/models/sql/", "django/db/models/expr")),
+    ("ORM: rows into model instances", ("django/db/models/",)),
+    ("templates and their filters", ("django/template/", "django/forms/")),
+    ("API schemas and JSON (ninja, pydantic)", ("ninja/", "pydantic", "json/")),
+    ("staffdesk code", ("staffdesk/",)),
+    (
+        "request handling, middleware, auth",
+        (
+            "django/core/",
+            "django/middleware/",
+            "django/contrib/",
+            "django/http/",
+            "gunicorn/",
+            "axes/",
+            "whitenoise/",
+            "django_htmx/",
+            "django/urls/",
+        ),
+    ),
+)
+
+
+def where_time_goes(folded: Path) -> dict:
+    """Share of the samples per layer: each sample goes to the layer of the innermost frame
+    that belongs to one (a date filter's helpers in django/utils count as templates)."""
+    counts: dict[str, int] = {}
+    total = 0
+    for line in folded.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        layer = next(
+            (
+                name
+                for frame in reversed(stack.split(";"))
+                for name, marks in LAYERS
+                if any(mark in frame for mark in marks)
+            ),
+            "other",
+        )
+        counts[layer] = counts.get(layer, 0) + int(count)
+        total += int(count)
+    shares = {name: round(100 * n / total, 1) for name, n in counts.items()} if total else {}
+    return {"samples": total, "share_percent": dict(sorted(shares.items(), key=lambda i: -i[1]))}
 
 
 def commit() -> str:
@@ -559,6 +620,14 @@ def table(report: dict) -> str:
             + ", ".join(f"{mb} MB" for mb in memory["workers"])
             + f" (max {memory['max_worker']} MB)",
         ]
+    if report.get("profile"):
+        profiled = report["profile"]
+        lines += [
+            "",
+            f"py-spy profile of {profiled['scenario']} ({profiled['samples']:,} samples, "
+            f"{profiled['folded']}), by innermost frame:",
+            *(f"  {share:5.1f} %  {layer}" for layer, share in profiled["share_percent"].items()),
+        ]
     if report.get("seed_seconds") is not None:
         lines.append(f"seeded in {report['seed_seconds']:.1f} s")
     if report.get("ticks"):
@@ -604,6 +673,8 @@ HTTP_SCENARIOS = {
     "detail_api",
     "detail_html",
     "search_api",
+    "search_api_c1",
+    "floor_api",
 }
 
 
@@ -612,7 +683,7 @@ class HttpResults:
     scenarios: list[Scenario]
     peaks: dict[str, float]
     pids: list[int]
-    profiled: str | None
+    profiled: dict | None
 
 
 def http_scenarios(config: Config, env: dict, constants: dict, wrk: str, stamp: str) -> HttpResults:
@@ -679,6 +750,18 @@ def http_scenarios(config: Config, env: dict, constants: dict, wrk: str, stamp: 
                 [f"/api/v1/requests?q={search_word}&limit=50"],
                 auth=bearer,
             ),
+            # What one person searching sees when the server is not saturated: at 16
+            # connections the latency above is mostly the queue in front of 5 workers.
+            Scenario(
+                "search_api_c1",
+                f"search '{search_word}' (API, agent, 1 at a time)",
+                [f"/api/v1/requests?q={search_word}&limit=50"],
+                auth=bearer,
+                connections=1,
+            ),
+            # The framework's floor: token check, one small read, JSON. No scenario can be
+            # faster than this on the same server.
+            Scenario("floor_api", "floor: GET /api/v1/me (API)", ["/api/v1/me"], auth=bearer),
         ]
         if config.only:
             scenarios = [s for s in scenarios if s.name in config.only]
@@ -698,7 +781,7 @@ def http_scenarios(config: Config, env: dict, constants: dict, wrk: str, stamp: 
             if chosen is None:
                 raise SystemExit(f"BENCH_PROFILE: no scenario {config.profile!r}")
             log(f"profiling {chosen.name} with py-spy")
-            profiled = str(profile(server, wrk, chosen, config.duration, stamp).relative_to(ROOT))
+            profiled = profile(server, wrk, chosen, config.duration, stamp)
         pids = server.pids()
         peaks = peak_memory_mb(pids)
     finally:
@@ -773,7 +856,13 @@ def main() -> None:
         "runs": config.runs,
         "duration_s": config.duration,
         "scenarios": {
-            s.name: {"title": s.title, **summarise(s.runs), "runs": s.runs} for s in http.scenarios
+            s.name: {
+                "title": s.title,
+                "connections": s.connections,
+                **summarise(s.runs),
+                "runs": s.runs,
+            }
+            for s in http.scenarios
         },
         "memory_mb": {
             "master": http.peaks.get(str(http.pids[0])) if http.pids else None,

@@ -8,8 +8,9 @@ escalation is due (bench-seed stores only future `next_check_at`/`next_escalatio
 1. idle: `sla_tick` and `escalation_tick` at `--now`, `--runs` times each after one warm-up:
    the cost of a tick when nothing is due, which must be one index probe however many
    requests exist. The plans of their due queries are recorded.
-2. due: `--due` open requests are made due (their ledger emptied, as if their department had
-   just adopted its policy, and `next_escalation_at` set to `--now`), then one
+2. due: the `--due` newest open requests of the seeded history are made due (their ledger
+   emptied, as if their department had just adopted its policy, and `next_escalation_at`
+   set to `--now`), then one
    `escalation_tick` runs until done; the rows it wrote and its time are reported. This
    changes the database: run it on a throwaway copy.
 3. arithmetic: the business-time arithmetic of filing a request (its SLA state at filing,
@@ -96,8 +97,10 @@ def due(now: datetime, count: int) -> dict:
 
     # A running worker has its URL configuration loaded (mails link to the request page).
     request_url(Request.objects.first())
+    # Filed within the seeded history: the HTTP scenarios that ran before on this copy
+    # filed requests of their own, which have nothing due yet.
     chosen = list(
-        Request.objects.filter(status__in=OPEN_STATUSES)
+        Request.objects.filter(status__in=OPEN_STATUSES, created_at__lte=now)
         .order_by("-id")
         .values_list("pk", flat=True)[:count]
     )

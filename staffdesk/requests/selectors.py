@@ -89,11 +89,30 @@ def request_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Req
 # 11 ms (SQLite, a million requests). Anything else read from these rows costs a query each.
 _PERSON_COLUMNS = ("id", "username", "first_name", "last_name", "email", "title")
 LIST_COLUMNS = (
-    *(
-        "number subject description priority status channel confidential answers location "
-        "latitude longitude address_id created_at updated_at acknowledged_at resolved_at "
-        "closed_at department_id service_id requester_id on_behalf_of_id assignee_id"
-    ).split(),
+    *[
+        "number",
+        "subject",
+        "description",
+        "priority",
+        "status",
+        "channel",
+        "confidential",
+        "answers",
+        "location",
+        "latitude",
+        "longitude",
+        "address_id",
+        "created_at",
+        "updated_at",
+        "acknowledged_at",
+        "resolved_at",
+        "closed_at",
+        "department_id",
+        "service_id",
+        "requester_id",
+        "on_behalf_of_id",
+        "assignee_id",
+    ],
     "service__code",
     "service__name",
     "department__code",

@@ -30,7 +30,8 @@ from staffdesk.requests.models import (
 )
 from staffdesk.requests.services.notify import notify
 from staffdesk.requests.services.routing import route_assignee
-from staffdesk.requests.sla.store import sla_refresh
+from staffdesk.requests.sla.store import sla_fill_new
+from staffdesk.sla.models import Agreement
 from staffdesk.sla.selectors import agreement_applicable
 
 SUBJECT_MAX = 200
@@ -141,11 +142,38 @@ def _check_filing(
             )
 
 
+@dataclass(frozen=True)
+class _Routing:
+    """Who gets a new request and which agreement applies: read before the write
+    transaction, so that SQLite's single writer does not wait on these reads."""
+
+    assignee: Person | None
+    customer_department_id: int | None
+    agreement: Agreement | None
+
+
+def _routing(
+    *, service: Service, requester: Person, on_behalf_of: Person | None, now: datetime
+) -> _Routing:
+    customer_department_id = (on_behalf_of or requester).department_id
+    return _Routing(
+        assignee=route_assignee(service=service, on=timezone.localdate(now)),
+        customer_department_id=customer_department_id,
+        agreement=agreement_applicable(
+            provider_department_id=service.department_id,
+            customer_department_id=customer_department_id,
+            on=timezone.localdate(now),
+            service_agreement_id=service.sla_agreement_id,
+        ),
+    )
+
+
 @transaction.atomic
 def _create(
     *,
     requester: Person,
     service: Service,
+    routing: _Routing,
     subject: str,
     description: str,
     answers: dict[str, Any],
@@ -162,17 +190,10 @@ def _create(
         if existing is not None:
             return _replay(existing, body_fingerprint)
     sequence, number = _next_number(service.department)
-    assignee = route_assignee(service=service, on=timezone.localdate(now))
-    customer_department_id = (on_behalf_of or requester).department_id
-    agreement = agreement_applicable(
-        provider_department_id=service.department_id,
-        customer_department_id=customer_department_id,
-        on=timezone.localdate(now),
-        service_agreement_id=service.sla_agreement_id,
-    )
-    request = Request.objects.create(
+    assignee, customer_department_id = routing.assignee, routing.customer_department_id
+    request = Request(
         number=number,
-        sla_agreement=agreement,
+        sla_agreement=routing.agreement,
         department=service.department,
         sequence=sequence,
         service=service,
@@ -193,6 +214,8 @@ def _create(
         created_at=now,
         updated_at=now,
     )
+    sla_fill_new(request=request, now=now)
+    request.save(force_insert=True)
     RequestEvent.objects.create(
         request=request,
         kind=RequestEvent.Kind.CREATED,
@@ -230,7 +253,6 @@ def _create(
                 f"{requester.display_name} was routed to you.\n\n{description}"
             ),
         )
-    sla_refresh(request=request, now=now)
     if idempotency_key:
         IdempotencyKey.objects.create(
             person=requester,
@@ -305,6 +327,9 @@ def request_submit(
     arguments = dict(
         requester=requester,
         service=service,
+        routing=_routing(
+            service=service, requester=requester, on_behalf_of=on_behalf_of, now=moment
+        ),
         subject=subject,
         description=description,
         answers=cleaned,

@@ -159,6 +159,14 @@ def apply(request: Request, state: SlaState | None) -> None:
     request.next_check_at = state.next_check_at
 
 
+def sla_fill_new(*, request: Request, now: datetime) -> None:
+    """Fill the stored fields of a request about to be inserted, as `sla_refresh` would
+    right after: at filing its timeline holds no step that moves a clock (a status change
+    or a reply), so the state needs no query and the insert no UPDATE after it."""
+    apply(request, compute(request, now=now, steps=()))
+    request.next_escalation_at = now  # a new request is a timeline change (sla_refresh)
+
+
 def sla_refresh(*, request: Request, now: datetime, timeline_moved: bool = True) -> bool:
     """Recompute and store the request's SLA fields; True when anything changed.
 
