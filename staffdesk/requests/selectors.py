@@ -197,11 +197,14 @@ def queue_scope(*, user) -> QueueScope:
 def queue_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Request]:
     """Open requests of the departments whose team the user is on; all open statuses by default."""
     filters = filters or RequestFilters()
-    if not filters.status:
-        filters = replace(filters, status=OPEN_STATUSES)
-    return request_list(user=user, filters=filters).filter(
-        status__in=OPEN_STATUSES, department_id__in=team_department_ids(user)
-    )
+    filters = replace(filters, status=filters.status or OPEN_STATUSES)
+    requests = request_list(user=user, filters=filters)
+    if not set(filters.status) <= set(OPEN_STATUSES):
+        # Never the same condition twice: PostgreSQL counts a repeated `status IN (...)`
+        # twice, expected a tenth of the open requests it found, and sorted them all
+        # instead of reading the urgency index (225 ms instead of 1 ms at a million).
+        requests = requests.filter(status__in=OPEN_STATUSES)
+    return requests.filter(department_id__in=team_department_ids(user))
 
 
 def queue_page(
