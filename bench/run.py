@@ -26,6 +26,7 @@ of filing a request.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import platform
@@ -493,11 +494,12 @@ def summarise(runs: list[dict]) -> dict:
 def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: str) -> dict:
     """Record the scenario with py-spy across every worker while wrk drives it.
 
-    The samples are kept as folded stacks (`<stamp>-profile-<scenario>.txt`, one line per
-    distinct stack with its count; any flame-graph tool draws them) and summarised by where
-    each sample's innermost frame is, so the report says where a request's time goes.
+    The samples are kept as folded stacks (`<stamp>-profile-<scenario>.folded.gz`, one line
+    per distinct stack with its count, the workers merged; any flame-graph tool draws them)
+    and summarised by layer, so the report says where a request's time goes.
     """
-    target = RESULTS / f"{stamp}-profile-{scenario.name}.txt"
+    raw = RESULTS / f"{stamp}-profile-{scenario.name}.raw"
+    target = RESULTS / f"{stamp}-profile-{scenario.name}.folded.gz"
     recorder = subprocess.Popen(  # noqa: S603 - our own tools
         [
             str(BIN / "py-spy"),
@@ -513,12 +515,14 @@ def profile(server: Server, wrk: str, scenario: Scenario, seconds: int, stamp: s
             "--format",
             "raw",
             "--output",
-            str(target),
+            str(raw),
         ],
     )
     time.sleep(1)
     wrk_once(wrk, server.base, scenario, seconds)
     recorder.wait(timeout=seconds + 60)
+    merge_workers(raw, target)
+    raw.unlink()
     return {"scenario": scenario.name, "folded": str(target.relative_to(ROOT))} | where_time_goes(
         target
     )
@@ -552,13 +556,29 @@ LAYERS = (
 )
 
 
+def merge_workers(raw: Path, target: Path) -> None:
+    """py-spy's stacks without their leading `process <pid>:…` frames, counts merged, gzipped
+    (the raw file of 30 s is ~35 MB)."""
+    counts: dict[str, int] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = [frame for frame in stack.split(";") if not frame.startswith("process ")]
+        key = ";".join(frames)
+        counts[key] = counts.get(key, 0) + int(count)
+    with gzip.open(target, "wt") as out:
+        out.writelines(f"{stack} {count}\n" for stack, count in sorted(counts.items()))
+
+
 def where_time_goes(folded: Path) -> dict:
     """Share of the samples per layer: each sample goes to the layer of the innermost frame
     that belongs to one (a date filter's helpers in django/utils count as templates)."""
     counts: dict[str, int] = {}
     total = 0
-    for line in folded.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
+    with gzip.open(folded, "rt") as lines:
+        stacks = [line.rstrip("\n").rpartition(" ") for line in lines]
+    for stack, _, count in stacks:
         if not count.isdigit():
             continue
         layer = next(
