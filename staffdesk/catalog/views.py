@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from staffdesk.catalog.selectors import catalog_list
+from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_department
 
 
-@require_GET
+@allow_methods("GET")
 @login_required
 def catalog_index(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/index.html", {"services": catalog_list(user=request.user)})
 
 
-@require_GET
+@allow_methods("GET")
 @login_required
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = access_department(user=request.user, code=code)

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
 
 from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.http import allow_methods
 from staffdesk.directory import selectors as directory_selectors
 from staffdesk.directory import services as directory_services
 from staffdesk.directory.models import Person
@@ -88,13 +88,13 @@ def _access_delegate(user: Person, delegate_id: int | None) -> Person | None:
         ) from exc
 
 
-@require_GET
+@allow_methods("GET")
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "config/profile.html", _context(request))
 
 
-@require_POST
+@allow_methods("POST")
 @login_required
 def away_set(request: HttpRequest) -> HttpResponse:
     values = {
@@ -112,8 +112,8 @@ def away_set(request: HttpRequest) -> HttpResponse:
     return _saved(request, "away", "Your away status is saved.")
 
 
+@allow_methods("POST")
 @never_cache
-@require_POST
 @login_required
 def token_create(request: HttpRequest) -> HttpResponse:
     """The secret goes into this response only: never into a message, a session or a redirect."""
@@ -125,7 +125,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     return _respond(request, "tokens", created_token=token, secret=secret)
 
 
-@require_POST
+@allow_methods("POST")
 @login_required
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = directory_services.api_token_revoke(person=request.user, token_id=token_id)
@@ -134,7 +134,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     )
 
 
-@require_POST
+@allow_methods("POST")
 @login_required
 def preferences_set(request: HttpRequest) -> HttpResponse:
     wanted = set(request.POST.getlist("email"))

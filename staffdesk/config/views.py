@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from staffdesk.catalog.selectors import catalog_list
+from staffdesk.core.http import allow_methods
 from staffdesk.requests.models import OPEN_STATUSES
 from staffdesk.requests.selectors import RequestFilters, request_list
 
@@ -16,7 +16,7 @@ SEARCH_LIMIT = 25
 MY_REQUESTS_LIMIT = 20
 
 
-@require_GET
+@allow_methods("GET")
 @login_required
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:

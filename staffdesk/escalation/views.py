@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_POST
 
+from staffdesk.core.http import allow_methods
 from staffdesk.escalation import services
 from staffdesk.escalation.forms import EscalateForm
 from staffdesk.requests.forms import parse
@@ -13,8 +13,8 @@ from staffdesk.requests.models import Request
 from staffdesk.requests.views.detail import act_on_request
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def request_escalate(request: HttpRequest, number: str) -> HttpResponse:
     def escalate(item: Request) -> str:
         reason = parse(EscalateForm, request.POST)["reason"]

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from staffdesk.core.errors import ValidationFailed
+from staffdesk.core.http import allow_methods
 from staffdesk.notifications import selectors, services
 
 
@@ -41,7 +41,7 @@ def _page_context(request: HttpRequest, cursor: str) -> dict:
     }
 
 
-@require_GET
+@allow_methods("GET")
 @login_required
 @vary_on_headers("HX-Request")
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -51,7 +51,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", context)
 
 
-@require_POST
+@allow_methods("POST")
 @login_required
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = services.notification_mark_read(
@@ -66,7 +66,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     return redirect(_list_url(request.POST.get("cursor", "")))
 
 
-@require_POST
+@allow_methods("POST")
 @login_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     count = services.notification_mark_all_read(user=request.user)
@@ -77,7 +77,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     return redirect(_list_url(cursor))
 
 
-@require_GET
+@allow_methods("GET")
 @login_required
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Follow a notification's link: it counts as read. Only paths on this site are followed."""

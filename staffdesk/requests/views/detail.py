@@ -14,10 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
 
 from staffdesk.core import clock
 from staffdesk.core.errors import DomainError
+from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_person, person_find
 from staffdesk.requests import forms, selectors, services
 from staffdesk.requests.downloads import attachment_response
@@ -43,14 +43,14 @@ def _access(request: HttpRequest, number: str) -> Request:
     return selectors.access_request(user=request.user, number=number)
 
 
+@allow_methods("GET")
 @login_required
-@require_safe
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _page(request, _access(request, number))
 
 
+@allow_methods("GET")
 @login_required
-@require_safe
 def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
     item = _access(request, number)
     attachment = selectors.access_attachment(
@@ -62,8 +62,8 @@ def attachment_download(request: HttpRequest, number: str, attachment_id: int) -
 # --- Actions ----------------------------------------------------------------------------
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def request_reply(request: HttpRequest, number: str) -> HttpResponse:
     def reply(item: Request) -> str:
         body = forms.parse(forms.MessageForm, request.POST)["body"]
@@ -74,8 +74,8 @@ def request_reply(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "reply", reply)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def request_note(request: HttpRequest, number: str) -> HttpResponse:
     def note(item: Request) -> str:
         body = forms.parse(forms.MessageForm, request.POST)["body"]
@@ -88,8 +88,8 @@ def request_note(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "note", note)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
     def upload(item: Request) -> str:
         files = request.FILES.getlist("files")
@@ -99,8 +99,8 @@ def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "upload", upload)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def request_transition(request: HttpRequest, number: str) -> HttpResponse:
     def move(item: Request) -> str:
         status = forms.parse(forms.TransitionForm, request.POST)["status"]
@@ -110,8 +110,8 @@ def request_transition(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "transition", move)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def request_assign(request: HttpRequest, number: str) -> HttpResponse:
     def assign(item: Request) -> str:
         person_id = forms.parse(forms.AssignForm, request.POST)["assignee"]
@@ -124,8 +124,8 @@ def request_assign(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "assign", assign)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def request_priority(request: HttpRequest, number: str) -> HttpResponse:
     def prioritize(item: Request) -> str:
         priority = forms.parse(forms.PriorityForm, request.POST)["priority"]
@@ -135,8 +135,8 @@ def request_priority(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "priority", prioritize)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
     def add(item: Request) -> str:
         if "person_id" in request.POST:
@@ -151,8 +151,8 @@ def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
     return act_on_request(request, number, "watcher_add", add)
 
 
+@allow_methods("POST")
 @login_required
-@require_POST
 def watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
     def remove(item: Request) -> str:
         person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]

@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from staffdesk.catalog.forms import AnswersForm
 from staffdesk.catalog.models import Service
 from staffdesk.catalog.selectors import access_service, beneficiary_list
 from staffdesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from staffdesk.core.http import allow_methods
 from staffdesk.directory.models import Person
 from staffdesk.directory.selectors import access_person
 from staffdesk.requests.models import Priority, Request
@@ -28,8 +28,8 @@ FIELD_IDS = {
 }
 
 
+@allow_methods("GET", "POST")
 @login_required
-@require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, service_code: str) -> HttpResponse:
     service = _access(request, service_code)
     if request.method == "GET":

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from staffdesk.core.errors import ValidationFailed
+from staffdesk.core.http import allow_methods
 from staffdesk.core.pagination import Page
 from staffdesk.requests import selectors
 from staffdesk.requests.models import OPEN_STATUSES, Priority
@@ -177,6 +178,7 @@ def _render(request: HttpRequest, template: str, fragment: str, target: str, con
     return response
 
 
+@allow_methods("GET")
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     scope = selectors.queue_scope(user=request.user)
@@ -198,6 +200,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@allow_methods("GET")
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     form = MineFilterForm(request.GET)
