@@ -6,6 +6,7 @@ from waitress import serve
 
 from staffdesk.config import worker
 from staffdesk.config.wsgi import application
+from staffdesk.core.schema import require_migrated
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+        require_migrated()
         stop = threading.Event()
         if not no_worker:
             thread = threading.Thread(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from staffdesk.config import worker
+from staffdesk.core.schema import require_migrated
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, interval: float, **options):
+        require_migrated()
         if once:
             handled = worker.tick()
             self.stdout.write(", ".join(f"{name}: {count}" for name, count in handled.items()))
