@@ -33,8 +33,9 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/staffdesk makemigrations --check --dry-run -v 0
 
+# Two processes (pytest-xdist): each has its own test database.
 test: lint
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium (/usr/bin/chromium); .ci/run installs it when missing.
 test-browser: $(STAMP)
