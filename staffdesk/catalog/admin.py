@@ -2,15 +2,16 @@ from django.contrib import admin
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core import clock
+from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
 
 
-class FormFieldInline(admin.StackedInline):
+class FormFieldInline(VisibleStackedInline):
     model = FormField
     extra = 0
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(VisibleModelAdmin):
     list_display = [
         "code",
         "name",

@@ -93,6 +93,12 @@ class Service(TimeStampedModel):
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
 
+class FormFieldQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FormFieldQuerySet:
+        """The questions of the services the user may see: whoever may file one reads its form."""
+        return self.filter(service__in=Service.objects.visible_to(user))
+
+
 class FormField(models.Model):
     """One typed question of a service's request form (Open311 attribute datatypes)."""
 
@@ -114,6 +120,8 @@ class FormField(models.Model):
     values = models.JSONField(
         default=list, blank=True, help_text='For lists: [{"key": "...", "name": "..."}, ...]'
     )
+
+    objects = FormFieldQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]

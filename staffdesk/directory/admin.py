@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from staffdesk.core.admin import VisibleAdminMixin, VisibleModelAdmin, VisibleTabularInline
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(VisibleTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["person"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(VisibleModelAdmin):
     list_display = ["code", "name", "lead", "parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["lead", "parent"]
@@ -19,7 +20,10 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(VisibleAdminMixin, UserAdmin):
+    """Roles are team memberships and `is_superuser`: Django's groups and permissions are not
+    used, so the form does not offer them."""
+
     list_display = [
         "username",
         "display_name",
@@ -34,7 +38,10 @@ class PersonAdmin(UserAdmin):
     list_select_related = ["department"]
     autocomplete_fields = ["department", "manager", "delegate"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
         (
             "Organization",
             {
@@ -53,7 +60,9 @@ class PersonAdmin(UserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(VisibleModelAdmin):
+    """A person's own tokens, as on their profile page (ApiToken.objects.visible_to)."""
+
     list_display = ["name", "person", "prefix", "created_at", "last_used_at", "revoked_at"]
     search_fields = ["name", "person__username"]
     readonly_fields = ["person", "name", "prefix", "key_hash", "created_at", "last_used_at"]

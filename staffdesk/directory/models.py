@@ -101,6 +101,12 @@ class Person(AbstractUser):
         return self.away_until is not None and on <= self.away_until
 
 
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MembershipQuerySet:
+        """Who is on which service team: every signed-in employee, of the people they may see."""
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+
 class Membership(TimeStampedModel):
     """A person's place on a department's service team: agent (member) or lead."""
 
@@ -111,6 +117,8 @@ class Membership(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -11,9 +11,9 @@ from django import forms
 from django.contrib import admin
 
 from staffdesk.core import clock
+from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
 from staffdesk.escalation.models import Escalation, Level, Policy, Trigger, WatchedClock
 from staffdesk.escalation.services import policy_requests_recheck
-from staffdesk.requests.models import Request
 
 
 class LevelForm(forms.ModelForm):
@@ -38,7 +38,7 @@ class LevelForm(forms.ModelForm):
         return data
 
 
-class LevelInline(admin.StackedInline):
+class LevelInline(VisibleStackedInline):
     model = Level
     form = LevelForm
     extra = 0
@@ -54,7 +54,7 @@ class LevelInline(admin.StackedInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(VisibleModelAdmin):
     list_display = ["name", "department", "service", "is_active", "updated_at"]
     list_filter = ["is_active", "department"]
     search_fields = ["name", "department__name", "department__code", "service__name"]
@@ -73,19 +73,18 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
-    """Read-only: levels fire through the tick or the requester's escalation only."""
+class EscalationAdmin(VisibleModelAdmin):
+    """Read-only: levels fire through the tick or the requester's escalation only.
+
+    The fired levels this admin may see (Escalation.objects.visible_to): of the requests they
+    may see (no confidential case), those a requester fired; a policy's own steps only for
+    its team."""
 
     list_display = ["request", "level", "clock", "source", "actor", "fired_at"]
     list_filter = ["source", "clock", "level__policy"]
     search_fields = ["request__number", "reason"]
     list_select_related = ["request", "level__policy", "actor"]
     date_hierarchy = "fired_at"
-
-    def get_queryset(self, request):
-        # Every fired level of the requests this admin may see (confidential cases are not).
-        visible = Request.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(request__in=visible)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -12,6 +12,18 @@ from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.requests.models import Request
 
 
+class PolicyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PolicyQuerySet:
+        """Organization admins, who configure them, and the department's service team, whose
+        ladder it is (a requester learns only the next level's name, through the request)."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        if user.is_superuser:
+            return self
+        teams = Membership.objects.filter(person_id=user.pk).values("department_id")
+        return self.filter(department_id__in=teams)
+
+
 class Policy(TimeStampedModel):
     """A provider department's escalation levels, or one service's override of them."""
 
@@ -28,6 +40,8 @@ class Policy(TimeStampedModel):
         help_text="Empty: the department's policy for all its services without their own.",
     )
     is_active = models.BooleanField(default=True)
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "policies"
@@ -57,6 +71,12 @@ class Trigger(models.TextChoices):
     BREACH = "breach", "Target breached"
     AFTER_BREACH = "after_breach", "Business minutes after the breach"
     SILENCE = "silence", "No public activity from the team for business minutes"
+
+
+class LevelQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LevelQuerySet:
+        """The levels of the policies the user may see."""
+        return self.filter(policy__in=Policy.objects.visible_to(user))
 
 
 class Level(models.Model):
@@ -89,6 +109,8 @@ class Level(models.Model):
     )
     reassign_to_backup = models.BooleanField(default=False)
     raise_priority = models.BooleanField(default=False, help_text="One step, up to critical.")
+
+    objects = LevelQuerySet.as_manager()
 
     class Meta:
         ordering = ["policy", "position"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from staffdesk.core import clock
 from staffdesk.directory.models import Person
@@ -10,9 +11,12 @@ from staffdesk.directory.models import Person
 
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> NotificationQuerySet:
-        """A person sees only the notifications addressed to them."""
+        """A person sees the notifications addressed to them; organization admins also those
+        shared with admins (the inbox, read through `selectors`, is only ever the recipient's)."""
         if not (user and user.is_authenticated):
             return self.none()
+        if user.is_superuser:
+            return self.filter(Q(recipient_id=user.pk) | Q(shared_with_admins=True))
         return self.filter(recipient_id=user.pk)
 
 
@@ -35,6 +39,12 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Fail-closed: only the writer, who knows what the text quotes, may share it.
+    shared_with_admins = models.BooleanField(
+        default=False,
+        help_text="Organization admins may read it in the admin: it quotes nothing "
+        "confidential or internal.",
+    )
 
     email_status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING

@@ -15,7 +15,9 @@ PAGE_SIZE = 50
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
-    notifications = Notification.objects.visible_to(user)
+    """My inbox: the notifications addressed to me. An organization admin may also see the
+    shared ones of others (in the admin), but they are nobody's inbox but their recipient's."""
+    notifications = Notification.objects.visible_to(user).filter(recipient_id=user.pk)
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from staffdesk.core import clock
-from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.notifications import email
 from staffdesk.notifications.kinds import is_registered
 from staffdesk.notifications.models import Notification, NotificationPreference
+from staffdesk.notifications.selectors import access_notification, notification_list
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Draft:
     body: str
     url: str = ""
     thread_key: str = ""
+    shared_with_admins: bool = False  # see Notification.shared_with_admins
 
 
 def notification_create(
@@ -44,13 +46,23 @@ def notification_create(
     body: str,
     url: str = "",
     thread_key: str = "",
+    shared_with_admins: bool = False,
     now: datetime | None = None,
 ) -> Notification:
     """Write a notification in the caller's transaction: it exists (and is mailed) only if that commits.
 
     It is always shown in-app; it is not mailed when the recipient turned email off for `kind`.
+    `shared_with_admins`: the caller vouches that it quotes nothing confidential or internal.
     """
-    draft = Draft(recipient, kind, subject, body, url=url, thread_key=thread_key)
+    draft = Draft(
+        recipient,
+        kind,
+        subject,
+        body,
+        url=url,
+        thread_key=thread_key,
+        shared_with_admins=shared_with_admins,
+    )
     return notification_create_many(drafts=[draft], now=now)[0]
 
 
@@ -76,6 +88,7 @@ def notification_create_many(
             body=d.body,
             url=d.url,
             thread_key=d.thread_key,
+            shared_with_admins=d.shared_with_admins,
             created_at=moment,
             email_status=Status.PENDING
             if d.recipient.email
@@ -92,9 +105,7 @@ def notification_create_many(
 def notification_mark_read(
     *, user, notification_id: int, now: datetime | None = None
 ) -> Notification:
-    notification = Notification.objects.visible_to(user).filter(pk=notification_id).first()
-    if notification is None:
-        raise NotFound(f"No notification with id {notification_id}.")
+    notification = access_notification(user=user, notification_id=notification_id)
     if notification.read_at is None:
         notification.read_at = clock.resolve(now)
         notification.save(update_fields=["read_at"])
@@ -102,11 +113,7 @@ def notification_mark_read(
 
 
 def notification_mark_all_read(*, user, now: datetime | None = None) -> int:
-    return (
-        Notification.objects.visible_to(user)
-        .filter(read_at__isnull=True)
-        .update(read_at=clock.resolve(now))
-    )
+    return notification_list(user=user, unread_only=True).update(read_at=clock.resolve(now))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from staffdesk.core.admin import VisibleModelAdmin
 from staffdesk.open311.models import Integration, Submission
 from staffdesk.open311.services import integration_key_issue
 
@@ -27,7 +28,7 @@ def _key_page(request: HttpRequest, integration: Integration, secret: str) -> Ht
 
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(VisibleModelAdmin):
     """The admin site is for organization admins only (config/apps.py): integrations act for
     any employee they name."""
 
@@ -57,8 +58,8 @@ class IntegrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    """Read-only: which integration filed which request."""
+class SubmissionAdmin(VisibleModelAdmin):
+    """Read-only: which integration filed which request (of the requests the admin may see)."""
 
     list_display = ["request", "integration", "media_url", "created_at"]
     list_filter = ["integration"]

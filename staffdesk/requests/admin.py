@@ -1,9 +1,12 @@
 from django.contrib import admin
 
+from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
 from staffdesk.requests.models import Request, RequestEvent
 
 
-class EventInline(admin.TabularInline):
+class EventInline(VisibleTabularInline):
+    """The timeline as the request page shows it: internal notes only for the team."""
+
     model = RequestEvent
     extra = 0
     can_delete = False
@@ -14,7 +17,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(VisibleModelAdmin):
     """Read-only: requests change only through the workflow, so the timeline stays true."""
 
     list_display = [
@@ -31,9 +34,6 @@ class RequestAdmin(admin.ModelAdmin):
     search_fields = ["number", "subject"]
     list_select_related = ["service", "requester", "assignee"]
     inlines = [EventInline]
-
-    def get_queryset(self, request):
-        return Request.objects.visible_to(request.user)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -239,6 +239,13 @@ class Request(models.Model):
         return next((state for state in ("breached", "at_risk") if state in states), "")
 
 
+class WatcherQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WatcherQuerySet:
+        """Those of the requests the user may see, as the request page lists them."""
+        visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
+        return self.filter(Exists(visible))
+
+
 class Watcher(models.Model):
     """A person who follows a request and is told about its public changes."""
 
@@ -248,6 +255,8 @@ class Watcher(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now)
+
+    objects = WatcherQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from staffdesk.core import clock
+from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
 from staffdesk.sla.models import (
     Agreement,
     AgreementTarget,
@@ -35,19 +36,19 @@ class WorkingIntervalFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class WorkingIntervalInline(admin.TabularInline):
+class WorkingIntervalInline(VisibleTabularInline):
     model = WorkingInterval
     formset = WorkingIntervalFormSet
     extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(VisibleTabularInline):
     model = Closure
     extra = 0
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(VisibleModelAdmin):
     list_display = ["name", "time_zone", "always_open", "holiday_country", "holiday_subdivision"]
     search_fields = ["name"]
     readonly_fields = ["updated_at"]
@@ -58,14 +59,14 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class AgreementTargetInline(admin.TabularInline):
+class AgreementTargetInline(VisibleTabularInline):
     model = AgreementTarget
     extra = 0
     max_num = 4
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(VisibleModelAdmin):
     list_display = [
         "name",
         "provider",

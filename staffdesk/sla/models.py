@@ -31,6 +31,17 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+class AgreementTermsQuerySet(models.QuerySet):
+    """Rows that are part of what an agreement promises: calendars, their hours and closures,
+    and the targets per priority."""
+
+    def visible_to(self, user) -> AgreementTermsQuerySet:
+        """Every signed-in employee, as for agreements: the API shows them with each agreement."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        return self
+
+
 class BusinessCalendar(TimeStampedModel):
     """When business time runs: weekly hours in a time zone, minus holidays and closures."""
 
@@ -51,6 +62,8 @@ class BusinessCalendar(TimeStampedModel):
     holiday_subdivision = models.CharField(
         max_length=10, blank=True, help_text="State or region within the country, e.g. PA."
     )
+
+    objects = AgreementTermsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +103,8 @@ class WorkingInterval(models.Model):
     start = models.TimeField()
     end = models.TimeField(help_text="00:00 means midnight at the end of the day.")
 
+    objects = AgreementTermsQuerySet.as_manager()
+
     class Meta:
         ordering = ["weekday", "start"]
         constraints = [
@@ -116,6 +131,8 @@ class Closure(models.Model):
     )
     date = models.DateField()
     name = models.CharField(max_length=120)
+
+    objects = AgreementTermsQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -245,6 +262,8 @@ class AgreementTarget(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices)
     first_response_minutes = models.PositiveIntegerField()
     resolution_minutes = models.PositiveIntegerField()
+
+    objects = AgreementTermsQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority"]

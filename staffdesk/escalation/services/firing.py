@@ -158,6 +158,10 @@ class Firing:
             f"level {level.position}, {level.name}, because {why}."
         )
         url = self.link(request)
+        # The ledger shows a policy's own steps only to the providing team; a requester's
+        # escalation (and its reason) to whoever sees the request, admins for any that is
+        # not confidential.
+        shared = by_requester and not request.confidential
         self.drafts.extend(
             Draft(
                 recipient=person,
@@ -166,6 +170,7 @@ class Firing:
                 body=body,
                 url=url,
                 thread_key=thread_key(request),
+                shared_with_admins=shared,
             )
             for person in told
             if actor is None or person.pk != actor.pk

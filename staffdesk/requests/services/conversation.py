@@ -65,12 +65,15 @@ def request_reply(
     author: Person,
     body: str,
     attachment_ids: Sequence[int] = (),
+    reopen: bool = True,
     now: datetime | None = None,
 ) -> RequestEvent:
     """A public message on the request, seen by the requester's side and the team.
 
     A reply from the requester's side to a request waiting on them (or resolved) puts it
-    back in progress, as people expect when they answer.
+    back in progress, as people expect when they answer. `reopen=False` leaves the status
+    alone: the requester is confirming a resolution with a last word, and the caller then
+    closes the request.
     """
     moment = clock.resolve(now)
     body = _clean_body(body)
@@ -92,14 +95,16 @@ def request_reply(
             request=request,
             kind="request_reply",
             actor=author,
+            public=True,  # a public reply (internal notes tell no one)
             now=moment,
             subject=f"New reply: {request.subject}",
             body=f"{author.display_name} wrote:\n\n{body}",
         )
     else:
-        if author.pk in (request.requester_id, request.on_behalf_of_id) and request.status in (
-            Status.WAITING_ON_REQUESTER,
-            Status.RESOLVED,
+        if (
+            reopen
+            and author.pk in (request.requester_id, request.on_behalf_of_id)
+            and request.status in (Status.WAITING_ON_REQUESTER, Status.RESOLVED)
         ):
             apply_status(request, to_status=Status.IN_PROGRESS, actor=author, now=moment)
         notify(
@@ -107,6 +112,7 @@ def request_reply(
             request=request,
             kind="request_reply",
             actor=author,
+            public=True,  # a public reply (internal notes tell no one)
             now=moment,
             subject=f"New reply: {request.subject}",
             body=f"{author.display_name} wrote:\n\n{body}",

@@ -38,8 +38,16 @@ def notify(
     subject: str,
     body: str,
     actor: Person | None,
+    public: bool,
     now: datetime,
 ) -> None:
+    """Tell these people (never the actor) about a change of the request.
+
+    `public`: the text tells only what the request's public timeline shows (not an internal
+    note, not a step an escalation policy took, which only the providing team may see).
+    Then, unless the case is confidential, organization admins may read it in the admin.
+    """
+    shared = public and not request.confidential
     seen: set[int] = set()
     for person in people:
         if person is None or person.pk in seen or (actor is not None and person.pk == actor.pk):
@@ -52,5 +60,6 @@ def notify(
             body=body,
             url=request_url(request),
             thread_key=thread_key(request),
+            shared_with_admins=shared,
             now=now,
         )

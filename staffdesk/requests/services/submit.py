@@ -246,6 +246,7 @@ def _create(
             request=request,
             kind="request_assigned",
             actor=requester,
+            public=True,  # routing, and the description the requester gave
             now=now,
             subject=f"Assigned to you: {request.subject}",
             body=(

@@ -147,6 +147,7 @@ def request_transition(
             subject=f"{title}: {request.subject}",
             body=body,
             actor=actor,
+            public=True,  # a status change and its note are on the public timeline
             now=moment,
         )
     elif _is_requester_side(actor, request) and request.assignee is not None:
@@ -158,6 +159,7 @@ def request_transition(
             body=f"{actor.display_name} moved {request.number} to "
             f"{request.get_status_display().lower()}.",
             actor=actor,
+            public=True,
             now=moment,
         )
     return request
@@ -216,6 +218,8 @@ def request_assign(
             request=request,
             kind="request_assigned",
             actor=actor,
+            # Without an actor it is an escalation policy's step, which only the team sees.
+            public=actor is not None,
             now=moment,
             subject=f"Assigned to you: {request.subject}",
             body=f"{actor.display_name if actor else 'An escalation'} assigned {request.number} "

@@ -1,0 +1,146 @@
+"""Acceptance: the Django admin obeys `visible_to(user)` on every page of every ModelAdmin.
+
+An organization admin outside HR and IT opens every registered admin (so one added later
+cannot forget): its changelist, its search for the case's number and words, every object's
+change, history and delete pages (with their inlines). Nothing of a confidential HR case or
+of IT's internal note appears anywhere, and what the admin may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from conftest import LAPTOP_ANSWERS
+from staffdesk.core.admin import VisibleAdminMixin
+from staffdesk.escalation.models import Escalation, Level, Policy, WatchedClock
+from staffdesk.notifications.models import Notification
+from staffdesk.open311.models import Submission
+from staffdesk.requests.models import RequestEvent
+from staffdesk.requests.services import request_add_note, request_reply, request_submit
+
+CASE_WORD = "Quillfeather"  # in the confidential case's subject, answers and reply
+NOTE_WORD = "Marrowbone"  # in IT's internal note on an ordinary request
+
+
+@pytest.fixture
+def secrets(org):
+    """A confidential HR case with a reply, a media URL and an escalation, and an ordinary IT
+    request with an internal note; returns the strings none of it may leak through."""
+    case = request_submit(
+        requester=org.requester,
+        service=org.leave,
+        subject=f"{CASE_WORD} leave",
+        answers={"reason": f"{CASE_WORD} family matter"},
+    )
+    request_reply(request=case, author=org.hr_agent, body=f"{CASE_WORD}: approved from Monday.")
+    Submission.objects.create(request=case, media_url=f"https://photos.example/{CASE_WORD}.jpg")
+    policy = Policy.objects.create(name="HR ladder", department=org.hr)
+    level = Level.objects.create(policy=policy, position=1, name="Tell the HR lead")
+    Escalation.objects.create(
+        request=case,
+        clock=WatchedClock.RESOLUTION,
+        level=level,
+        source=Escalation.Source.REQUESTER,
+        actor=org.requester,
+        reason=f"{CASE_WORD} is urgent",
+    )
+    ordinary = request_submit(requester=org.requester, service=org.laptop, answers=LAPTOP_ANSWERS)
+    request_add_note(request=ordinary, author=org.it_agent, body=f"{NOTE_WORD}: vendor is late.")
+    request_reply(request=ordinary, author=org.it_agent, body="Your laptop ships Friday.")
+    # The fixture holds what the test looks for: the words are in the database.
+    assert Notification.objects.filter(body__contains=CASE_WORD).exists()
+    assert RequestEvent.objects.filter(body__contains=NOTE_WORD, is_internal=True).exists()
+    return {"case": case, "ordinary": ordinary, "words": [case.number, CASE_WORD, NOTE_WORD]}
+
+
+def _registered():
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+def _url(model, view: str, *args) -> str:
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def _assert_hides(response, words, where: str, searched: str = "") -> None:
+    # 403: a read-only admin's delete page, which shows nothing.
+    assert response.status_code in (200, 403, 404), (where, response.status_code)
+    page = response.content.decode()
+    if searched:  # the search box and its links repeat what was searched for
+        page = re.sub(rf'(value="|q=|q%3D){re.escape(searched)}', "", page)
+    for word in words:
+        assert word not in page, f"{where} shows {word!r}"
+
+
+def test_every_admin_and_inline_is_restricted():
+    for model, model_admin in _registered():
+        assert isinstance(model_admin, VisibleAdminMixin), model._meta.label
+        for inline in model_admin.inlines:
+            assert issubclass(inline, VisibleAdminMixin), (model._meta.label, inline.__name__)
+
+
+@pytest.mark.parametrize("label", [model._meta.label for model, _ in _registered()])
+def test_an_admin_outside_the_team_sees_nothing_of_the_case_or_the_note(
+    client, org, secrets, label
+):
+    model, model_admin = next(item for item in _registered() if item[0]._meta.label == label)
+    client.force_login(org.admin)
+    words = secrets["words"]
+
+    changelist = _url(model, "changelist")
+    _assert_hides(client.get(changelist), words, f"{label} changelist")
+    if model_admin.search_fields:
+        for word in words:
+            response = client.get(changelist, {"q": word})
+            _assert_hides(response, words, f"{label} search {word}", searched=word)
+
+    visible = set(model_admin.get_queryset(_request_of(org.admin)).values_list("pk", flat=True))
+    for obj in model._default_manager.all():
+        for view in ("change", "history", "delete"):
+            response = client.get(_url(model, view, obj.pk))
+            where = f"{label} {view} page of {obj.pk}"
+            if obj.pk in visible:
+                _assert_hides(response, words, where)
+            else:
+                assert response.status_code == 404, where
+
+
+def test_the_admin_opens_what_it_may_see(client, org, secrets):
+    """The pages above are the real pages: the ordinary request and its public reply show."""
+    client.force_login(org.admin)
+    ordinary = secrets["ordinary"]
+    listing = client.get(_url(type(ordinary), "changelist"), {"q": ordinary.number})
+    assert ordinary.number in listing.content.decode()
+    page = client.get(_url(type(ordinary), "change", ordinary.pk)).content.decode()
+    assert "Your laptop ships Friday." in page
+    # The requester's notification of that public reply is shared with admins; the HR
+    # reply's is not (the case is confidential).
+    notifications = client.get(_url(Notification, "changelist")).content.decode()
+    assert "New reply" in notifications
+    # Shared with admins is not addressed to them: their inbox, web and API, is their own.
+    shared = Notification.objects.get(shared_with_admins=True, recipient=org.requester)
+    assert (
+        reverse("notifications:open", args=[shared.pk])
+        not in client.get(reverse("notifications:list")).content.decode()
+    )
+    assert client.post(reverse("notifications:read", args=[shared.pk])).status_code == 404
+    assert not Notification.objects.filter(body__contains=CASE_WORD, shared_with_admins=True)
+
+
+def test_the_case_is_not_found_by_a_filter(client, org, secrets):
+    client.force_login(org.admin)
+    case = secrets["case"]
+    listing = client.get(_url(Submission, "changelist"), {"request__id__exact": case.pk})
+    _assert_hides(listing, secrets["words"], "submission filtered by the case")
+
+
+def _request_of(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
