@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "corsheaders",
     "axes",
     "staffdesk.core",
     "staffdesk.directory",
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS for browser Open311 apps (off unless STAFFDESK_OPEN311_CORS_ORIGINS names some);
+    # before anything that answers on its own, so a preflight is answered here.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # OPTIONS answered with Allow wherever a path exists, HEAD wherever GET is.
@@ -213,6 +217,15 @@ STAFFDESK_OPEN311_REQUIRE_KEY = env.bool("STAFFDESK_OPEN311_REQUIRE_KEY", defaul
 STAFFDESK_OPEN311_CONTACT = env(
     "STAFFDESK_OPEN311_CONTACT", default=f"The service desk team, {STAFFDESK_BASE_URL}/"
 )
+
+# Origins of browser Open311 apps that may call /open311/ (comma-separated, e.g.
+# https://311.city.example); none by default. The key travels in the query or the form,
+# never in a cookie, so no credentials are allowed.
+CORS_ALLOWED_ORIGINS = env.list("STAFFDESK_OPEN311_CORS_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/open311/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # --- Worker ---------------------------------------------------------------------------
 STAFFDESK_WORKER_INTERVAL_SECONDS = env.float("STAFFDESK_WORKER_INTERVAL_SECONDS", default=2.0)

@@ -10,7 +10,7 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import DomainError
 from staffdesk.open311.render import w3c
 from staffdesk.open311.selectors import open311_status
-from staffdesk.requests.models import Request
+from staffdesk.requests.models import Request, RequestEvent, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
@@ -21,6 +21,7 @@ PARAMETER_NAMES = {
     "location": "address_string",
     "latitude": "lat",
     "longitude": "long",
+    "body": "description",  # a reply's text, which servicerequestupdates calls description
 }
 
 
@@ -155,6 +156,29 @@ def service_request(request: Request, *, extensions: bool = False) -> dict[str, 
         "media_url": (submission.media_url if submission else "") or None,
     }
     return document | _extensions(request) if extensions else document
+
+
+def request_update(event: RequestEvent) -> dict[str, Any]:
+    """One of servicerequestupdates' updates: a public reply or a status change, with the
+    request's status just after it (open/closed, and staffdesk's own as external_status_code,
+    which FixMyStreet keys its response templates on)."""
+    status = event.status_then or Status.NEW
+    received = getattr(event, "open311_update", None)
+    return {
+        "update_id": str(event.pk),
+        "service_request_id": event.request.number,
+        "status": open311_status(status),
+        "updated_datetime": w3c(event.created_at),
+        "description": event.body,
+        "media_url": (received.media_url if received else "") or None,
+        "external_status_code": status,
+    }
+
+
+def update_receipt(event: RequestEvent) -> dict[str, Any]:
+    """POST servicerequestupdates' answer: the update id, which the same update carries when
+    it is read back (FixMyStreet then knows it as its own comment)."""
+    return {"update_id": str(event.pk)}
 
 
 def error_status(exc: DomainError) -> int:

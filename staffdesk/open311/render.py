@@ -30,6 +30,10 @@ ITEM_TAGS = {
     "errors": "error",
     "service_requests": "request",
     "notes": "note",
+    # mySociety's servicerequestupdates: the GET's root, and the POST's (FixMyStreet's own
+    # test fixtures use these two names).
+    "service_requests_updates": "request_update",
+    "service_request_updates": "request_update",
 }
 # Characters XML 1.0 cannot carry at all (control characters other than tab and newlines).
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -80,8 +84,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# Angle brackets and ampersands in text are written as \u escapes (the same string to any
+# JSON reader), so an answer opened as HTML or pasted into a page cannot open a tag.
+JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def to_json(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, default=_json_default).encode()
+    text = json.dumps(document, ensure_ascii=False, default=_json_default)
+    return text.translate(JSON_ESCAPES).encode()
 
 
 def respond(document: Any, *, fmt: str, root: str, status: int = 200) -> HttpResponse:

@@ -1,17 +1,20 @@
-"""Open311 reads, always through `visible_to`: the catalog, and requests by id or by window."""
+"""Open311 reads, always through `visible_to`: the catalog, requests by id or by window, and the
+status updates of mySociety's servicerequestupdates extension."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.fields.json import KT
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.catalog.selectors import access_service, catalog_list
 from staffdesk.core import clock
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.directory.models import Person
+from staffdesk.open311.models import Integration
 from staffdesk.requests.models import OPEN_STATUSES, Request, RequestEvent, Status
 
 MAX_SPAN = timedelta(days=90)
@@ -139,3 +142,94 @@ def access_open311_request(*, user, service_request_id: str, extensions: bool = 
     if not found:
         raise NotFound(f"No service request {service_request_id}.")
     return found[0]
+
+
+# What servicerequestupdates reports: public replies and status changes, never internal notes
+# nor the timeline's other internal events.
+UPDATE_KINDS = (RequestEvent.Kind.REPLY, RequestEvent.Kind.STATUS)
+
+
+@dataclass(frozen=True)
+class UpdateQuery:
+    """GET servicerequestupdates' window on the update's time, and paging."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    page: int = 1
+    page_size: int = MAX_RESULTS
+
+
+def integration_requests(*, integration: Integration) -> QuerySet[Request]:
+    """The requests an integration may follow: those it filed, except confidential cases.
+
+    An integration is a system that may publish what it reads (FixMyStreet shows updates on
+    public report pages), while a confidential case is told to its requester and team only.
+    """
+    return Request.objects.filter(open311_submission__integration=integration, confidential=False)
+
+
+def _status_then() -> Subquery:
+    """The request's status just after each event: the latest status change up to it."""
+    changes = (
+        RequestEvent.objects.filter(
+            request_id=OuterRef("request_id"), kind=RequestEvent.Kind.STATUS
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id"))
+        )
+        .order_by("-created_at", "-id")
+        .annotate(to=KT("data__to"))
+        .values("to")[:1]
+    )
+    return Subquery(changes)
+
+
+def open311_update_list(
+    *,
+    user,
+    integration: Integration | None,
+    query: UpdateQuery,
+    now: datetime | None = None,
+) -> list[RequestEvent]:
+    """Public replies and status changes, oldest first, each with `status_then`.
+
+    With an integration's key: those of the requests it filed (`integration_requests`);
+    otherwise exactly the events `visible_to` the user, less the internal ones that a
+    team member would see.
+    """
+    if integration is not None:
+        events = RequestEvent.objects.filter(
+            request__in=integration_requests(integration=integration)
+        )
+    else:
+        events = RequestEvent.objects.visible_to(user)
+    start, end = _window(query.start, query.end, clock.resolve(now))
+    events = events.filter(kind__in=UPDATE_KINDS, is_internal=False, created_at__gte=start)
+    if end is not None:
+        events = events.filter(created_at__lte=end)
+    events = (
+        events.select_related("request", "open311_update")
+        .annotate(status_then=_status_then())
+        .order_by("created_at", "id")
+    )
+    first = (query.page - 1) * query.page_size
+    return list(events[first : first + query.page_size])
+
+
+def access_open311_update_target(
+    *, person: Person | None, integration: Integration | None, service_request_id: str
+) -> Request:
+    """The request a posted comment is for: one the integration filed, or one the person may
+    see. Anything else is NotFound, worded like a request that does not exist."""
+    number = service_request_id.strip().upper()
+    if integration is not None:
+        # Writing for the person it filed for is what an integration is trusted with, so a
+        # confidential case it filed takes comments (it just never reads them back).
+        requests = Request.objects.filter(open311_submission__integration=integration)
+    else:
+        requests = Request.objects.visible_to(person)
+    found = requests.filter(number=number).first()
+    if found is None:
+        raise NotFound(f"No service request {service_request_id}.")
+    return found

@@ -1,4 +1,5 @@
-"""Every Open311 write: integration keys, and filing a request that came in through Open311."""
+"""Every Open311 write: integration keys, filing a request that came in through Open311, and
+the comments clients post on requests (mySociety's servicerequestupdates)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,22 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
+from staffdesk.core.errors import Conflict, ValidationFailed
 from staffdesk.directory.models import Person
-from staffdesk.open311.models import Integration, Submission
-from staffdesk.requests.models import Channel, Request
-from staffdesk.requests.services import Location, request_submit
+from staffdesk.open311.models import Integration, ReceivedUpdate, Submission
+from staffdesk.requests.models import Channel, Request, RequestEvent, Status
+from staffdesk.requests.services import (
+    Location,
+    allowed_transitions,
+    request_reply,
+    request_submit,
+    request_transition,
+)
+from staffdesk.requests.services.notify import requester_side
 
 INTEGRATION_KEY_PREFIX = "o311_"  # a public marker, not a secret
 SUBJECT_MAX = 120
@@ -97,3 +106,91 @@ def open311_request_submit(
         defaults={"integration": integration, "media_url": media_url, "created_at": moment},
     )
     return request
+
+
+def _reply_body(description: str, media_url: str) -> str:
+    """The reply as the team reads it: a comment's media is a link under its words (the
+    request page shows the reply's text, and a link left out of it would be lost to them)."""
+    return "\n\n".join(part for part in (description, media_url) if part)
+
+
+@transaction.atomic
+def open311_update_post(
+    *,
+    request: Request,
+    author: Person,
+    client_update_id: str,
+    description: str,
+    status: str = "",
+    client_status: str = "",
+    client_datetime: datetime | None = None,
+    media_url: str = "",
+    integration: Integration | None = None,
+    now: datetime | None = None,
+) -> RequestEvent:
+    """A comment a client posted becomes the author's public reply, once per client update id.
+
+    `status` is what the client's status says ("open", "closed" or ""). The requester's side
+    keeps its usual powers and no more: a "closed" comment on a resolved request confirms the
+    resolution (the request closes); any other comment on it reopens it, as a reply does.
+    A "closed" comment on a request still being worked on is a reply only: the team decides.
+    A retry with the same id answers the first reply; the same id with other words is a 409.
+    """
+    moment = clock.resolve(now)
+    # The row lock makes two deliveries of one comment wait for each other.
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    # An integration speaks for the requester's side only (the citizen it filed for, the
+    # person it is for, watchers): a comment is never posted in the team's name.
+    if integration is not None and author.pk not in {p.pk for p in requester_side(request)}:
+        raise ValidationFailed(
+            f"{author.display_name} is not on the requester's side of {request.number}.",
+            errors={"email": ["names someone who is not on the requester's side of it"]},
+        )
+    if not Request.objects.visible_to(author).filter(pk=request.pk).exists():
+        raise ValidationFailed(
+            f"{author.display_name} may not see {request.number}.",
+            errors={"email": [f"names someone who may not see {request.number}"]},
+        )
+    body = _reply_body(description, media_url)
+    scope = {"integration": integration} if integration else {"integration": None, "poster": author}
+    earlier = (
+        ReceivedUpdate.objects.filter(client_update_id=client_update_id, **scope)
+        .select_related("event")
+        .first()
+    )
+    if earlier is not None:
+        if earlier.event.request_id == request.pk and earlier.event.body == body.strip():
+            return earlier.event
+        raise Conflict(
+            f"update_id {client_update_id!r} was already posted with another comment.",
+            errors={"update_id": ["already used for another comment"]},
+        )
+    confirming = (
+        status == "closed"
+        and request.status == Status.RESOLVED
+        and Status.CLOSED in allowed_transitions(user=author, request=request)
+    )
+    event = request_reply(
+        request=request, author=author, body=body, reopen=not confirming, now=moment
+    )
+    if confirming:
+        request_transition(request=request, actor=author, to_status=Status.CLOSED, now=moment)
+    try:
+        with transaction.atomic():
+            ReceivedUpdate.objects.create(
+                event=event,
+                integration=integration,
+                poster=author,
+                client_update_id=client_update_id,
+                client_status=client_status,
+                client_datetime=client_datetime,
+                media_url=media_url,
+                created_at=moment,
+            )
+    except IntegrityError as exc:
+        # The same id delivered for another request at the same moment: one of them wins.
+        raise Conflict(
+            f"update_id {client_update_id!r} was already posted.",
+            errors={"update_id": ["already used for another comment"]},
+        ) from exc
+    return event

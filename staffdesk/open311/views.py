@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Mapping
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core import signals
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -16,12 +20,19 @@ from staffdesk.open311.auth import Caller, caller_identify, requester_of
 from staffdesk.open311.render import respond
 
 View = Callable[..., HttpResponse]
+logger = logging.getLogger("django.request")
 
 
 class MethodNotAllowed(DomainError):
     """Open311's endpoints each take one or two methods; the error body is the spec's."""
 
     status_code = 405
+
+
+class ServerFailure(DomainError):
+    """A failure of ours, told to the client in the spec's error format too."""
+
+    status_code = 500
 
 
 def _check_jurisdiction(request: HttpRequest) -> None:
@@ -34,17 +45,40 @@ def _check_jurisdiction(request: HttpRequest) -> None:
         )
 
 
-def endpoint(*methods: str, always_open: bool = False) -> Callable[[View], View]:
-    """Method, jurisdiction and api_key checks, and every domain error as the spec's error
-    document in the requested format. Reads need no key unless STAFFDESK_OPEN311_REQUIRE_KEY
-    (discovery never does: it says where to get one)."""
+def _error(exc: DomainError, fmt: str) -> HttpResponse:
+    status = documents.error_status(exc)
+    return respond(documents.errors(exc), fmt=fmt, root="errors", status=status)
+
+
+def _server_error(request: HttpRequest, fmt: str) -> HttpResponse:
+    """A failure of ours, still in the spec's error format (clients parse every answer),
+    logged and signalled as Django does for any view."""
+    logger.error("Open311 failure: %s %s", request.method, request.path, exc_info=True)
+    signals.got_request_exception.send(sender=None, request=request)
+    return _error(ServerFailure("Something failed on the server; it was logged. Try again."), fmt)
+
+
+def endpoint(
+    *methods: str,
+    takes: Mapping[str, frozenset[str]] | None = None,
+    always_open: bool = False,
+) -> Callable[[View], View]:
+    """Method, jurisdiction, api_key and parameter checks, and every error as the spec's
+    error document in the requested format. `takes` lists, per method, the parameters the
+    endpoint reads besides api_key and jurisdiction_id; any other is a 400 naming it.
+    Reads need no key unless STAFFDESK_OPEN311_REQUIRE_KEY (discovery never does: it says
+    where to get one)."""
     allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+    taken = dict(takes or {})
+    if "GET" in taken:
+        taken["HEAD"] = taken["GET"]
 
     def decorate(view: View) -> View:
         # The key travels in the form or query string, never in a cookie: no CSRF to forge.
         @csrf_exempt
         @wraps(view)
-        def run(request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
+        def run(request: HttpRequest, fmt: str | None = None, **kwargs) -> HttpResponse:
+            fmt = (fmt or "xml").lower()
             try:
                 if request.method not in allowed:
                     raise MethodNotAllowed(f"Use {' or '.join(sorted(allowed))} here.")
@@ -56,17 +90,19 @@ def endpoint(*methods: str, always_open: bool = False) -> Callable[[View], View]
                     and not caller.has_key
                 ):
                     raise PermissionDenied("api_key is required on this server.")
+                params.check_known(request, taken.get(request.method or "", frozenset()))
                 return view(request, fmt=fmt, caller=caller, **kwargs)
-            except DomainError as exc:
-                response = respond(
-                    documents.errors(exc),
-                    fmt=fmt,
-                    root="errors",
-                    status=documents.error_status(exc),
-                )
-                if isinstance(exc, MethodNotAllowed):
-                    response["Allow"] = ", ".join(sorted(allowed))
+            except MethodNotAllowed as exc:
+                response = _error(exc, fmt)
+                response["Allow"] = ", ".join(sorted(allowed))
                 return response
+            except DomainError as exc:
+                return _error(exc, fmt)
+            except (SuspiciousOperation, UnreadablePostError, MultiPartParserError) as exc:
+                # A body Django will not read: too large, too many fields, broken encoding.
+                return _error(DomainError(f"The request could not be read: {exc}"), fmt)
+            except Exception:
+                return _server_error(request, fmt)
 
         return run
 
@@ -98,7 +134,7 @@ def service_definition(
     return respond(documents.definition(service), fmt=fmt, root="service_definition")
 
 
-@endpoint("GET", "POST")
+@endpoint("GET", "POST", takes={"GET": params.REQUEST_LIST, "POST": params.SUBMISSION})
 def service_requests(request: HttpRequest, *, fmt: str, caller: Caller) -> HttpResponse:
     if request.method == "POST":
         return _file(request, fmt=fmt, caller=caller)
@@ -129,7 +165,7 @@ def _file(request: HttpRequest, *, fmt: str, caller: Caller) -> HttpResponse:
     return respond([documents.receipt(created)], fmt=fmt, root="service_requests")
 
 
-@endpoint("GET")
+@endpoint("GET", takes={"GET": params.REQUEST_ONE})
 def service_request(
     request: HttpRequest, *, fmt: str, caller: Caller, service_request_id: str
 ) -> HttpResponse:
@@ -148,10 +184,55 @@ def token(request: HttpRequest, *, fmt: str, caller: Caller, token: str) -> Http
     return respond([documents.token(item)], fmt=fmt, root="service_requests")
 
 
+@endpoint("GET", "POST", takes={"GET": params.UPDATE_LIST, "POST": params.UPDATE_POST})
+def service_request_updates(request: HttpRequest, *, fmt: str, caller: Caller) -> HttpResponse:
+    """mySociety's extension, as FixMyStreet's Open311.pm reads and posts status updates."""
+    if request.method == "POST":
+        return _post_update(request, fmt=fmt, caller=caller)
+    if not caller.has_key:
+        raise PermissionDenied(
+            "api_key is required to read updates: a personal API token or an integration key.",
+            errors={"api_key": ["required to read updates"]},
+        )
+    query = params.update_query(request.GET)
+    found = selectors.open311_update_list(
+        user=caller.reader, integration=caller.integration, query=query
+    )
+    document = [documents.request_update(event) for event in found]
+    return respond(document, fmt=fmt, root="service_requests_updates")
+
+
+def _post_update(request: HttpRequest, *, fmt: str, caller: Caller) -> HttpResponse:
+    """POST: key (403) → form (400) → request (404) → who is writing (400) → the reply."""
+    if not caller.has_key:
+        raise PermissionDenied(
+            "api_key is required to post an update: a personal API token or an integration key.",
+            errors={"api_key": ["required to post an update"]},
+        )
+    form = params.update_post(request.POST)
+    target = selectors.access_open311_update_target(
+        person=caller.person,
+        integration=caller.integration,
+        service_request_id=form.service_request_id,
+    )
+    event = services.open311_update_post(
+        request=target,
+        author=requester_of(caller, email=form.email),
+        client_update_id=form.update_id,
+        description=form.description,
+        status=form.status,
+        client_status=form.client_status,
+        client_datetime=form.client_datetime,
+        media_url=form.media_url,
+        integration=caller.integration,
+    )
+    return respond([documents.update_receipt(event)], fmt=fmt, root="service_request_updates")
+
+
 @csrf_exempt
 def unknown(request: HttpRequest, path: str) -> HttpResponse:
     """Anything else under the base path: the spec's 404 (JSON for a .json path, else XML)."""
-    fmt = "json" if path.endswith(".json") else "xml"
+    fmt = "json" if path.rstrip("/").lower().endswith(".json") else "xml"
     error = NotFound(
         f"No Open311 resource at {request.path!r}; see discovery.xml for the endpoints."
     )

@@ -41,7 +41,9 @@ def _routes():
             r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)",
             lambda group: SAMPLES.get(group.group(1), "1"),
             regex,
-        ).replace(r"\.", ".")
+        )
+        # An optional group is taken (a format suffix), an optional slash left out.
+        path = re.sub(r"\(\?:([^()]*)\)\?", r"\1", path).replace("/?", "").replace(r"\.", ".")
         yield "/" + path, view
 
 

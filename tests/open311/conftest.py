@@ -27,6 +27,8 @@ LISTS = {
     "errors",
     "service_requests",
     "notes",
+    "service_requests_updates",
+    "service_request_updates",
 }
 
 
