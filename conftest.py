@@ -7,10 +7,12 @@ from datetime import date, time
 
 import httpx
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.services import api_token_create
+from staffdesk.requests.services import attachment_add, request_add_note, request_submit
 from staffdesk.sla.models import Agreement, AgreementTarget, BusinessCalendar, WorkingInterval
 from tests.factories import DepartmentFactory, FormFieldFactory, PersonFactory, ServiceFactory
 from tests.smtp import smtp_server  # noqa: F401 - a fixture shared by all tests
@@ -245,3 +247,42 @@ def agreement(org):
             resolution_minutes=resolution,
         )
     return agreement
+
+
+@pytest.fixture
+def cases(org):
+    """An IT request and a confidential HR case of Rita's, each with a file; the IT one also
+    with an internal note and an internal file (the visibility matrices' objects)."""
+    it = request_submit(
+        requester=org.requester,
+        service=org.laptop,
+        answers=LAPTOP_ANSWERS,
+        subject="Docking station flickers",
+    )
+    hr = request_submit(
+        requester=org.requester,
+        service=org.leave,
+        answers={"reason": "Surgery"},
+        subject="Medical leave flickers",
+    )
+    it_file = attachment_add(
+        request=it,
+        uploader=org.requester,
+        filename="screen.txt",
+        upload=SimpleUploadedFile("screen.txt", b"flicker log"),
+    )
+    hr_file = attachment_add(
+        request=hr,
+        uploader=org.requester,
+        filename="note.txt",
+        upload=SimpleUploadedFile("note.txt", b"doctor's note"),
+    )
+    internal = attachment_add(
+        request=it,
+        uploader=org.it_agent,
+        filename="internal.txt",
+        upload=SimpleUploadedFile("internal.txt", b"asset list"),
+        is_internal=True,
+    )
+    request_add_note(request=it, author=org.it_agent, body="Secret vendor price")
+    return {"it": (it, it_file), "hr_confidential": (hr, hr_file), "internal_file": internal}
