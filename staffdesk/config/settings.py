@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/, every error answered below (unknown path, 405, body too large) is JSON.
+    "staffdesk.core.middleware.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # OPTIONS answered with Allow wherever a path exists, HEAD wherever GET is.
@@ -146,6 +148,7 @@ STORAGES = {
 STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 # Uploads larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A body other than files (JSON, form fields) over this is refused: a 413 under /api/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Mail -----------------------------------------------------------------------------

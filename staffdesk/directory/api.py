@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from staffdesk.core.types import Id
 from staffdesk.directory import selectors, services
 from staffdesk.directory.auth import TOKEN_CREATION_AUTH
 from staffdesk.directory.schemas import (
@@ -66,7 +67,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
-def token_revoke(request: HttpRequest, token_id: int):
+def token_revoke(request: HttpRequest, token_id: Id):
     services.api_token_revoke(person=request.user, token_id=token_id)
     return Status(204, None)
 
@@ -87,5 +88,5 @@ def person_search(request: HttpRequest, q: Query[str] = "", department: Query[st
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def person_detail(request: HttpRequest, person_id: int):
+def person_detail(request: HttpRequest, person_id: Id):
     return selectors.access_person(user=request.user, person_id=person_id)

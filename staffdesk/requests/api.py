@@ -8,6 +8,8 @@ from ninja.files import UploadedFile
 
 from staffdesk.catalog.selectors import access_service
 from staffdesk.core import clock
+from staffdesk.core.api import PageIn
+from staffdesk.core.types import Id
 from staffdesk.directory.selectors import access_person
 from staffdesk.requests import selectors, services
 from staffdesk.requests.downloads import attachment_response
@@ -97,12 +99,11 @@ class ListFilters(Schema):
 def request_list(
     request: HttpRequest,
     query: Query[ListFilters],
-    cursor: Query[str] = "",
-    limit: Query[int] = 50,
+    page_in: Query[PageIn],
 ):
     filters = query.to_filters()
     page = selectors.request_page(
-        user=request.user, filters=filters, cursor=cursor or None, limit=limit
+        user=request.user, filters=filters, cursor=page_in.cursor or None, limit=page_in.limit
     )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -210,7 +211,7 @@ def attachment_upload(
     summary="Download a file",
     response={200: None},
 )
-def attachment_download(request: HttpRequest, number: str, attachment_id: int):
+def attachment_download(request: HttpRequest, number: str, attachment_id: Id):
     item = selectors.access_request(user=request.user, number=number)
     attachment = selectors.access_attachment(
         user=request.user, request=item, attachment_id=attachment_id
@@ -234,7 +235,7 @@ def watcher_add(request: HttpRequest, number: str, payload: WatcherIn):
 @router.delete(
     "/requests/{number}/watchers/{person_id}", response={204: None}, summary="Remove a watcher"
 )
-def watcher_remove(request: HttpRequest, number: str, person_id: int):
+def watcher_remove(request: HttpRequest, number: str, person_id: Id):
     item = selectors.access_request(user=request.user, number=number)
     person = access_person(user=request.user, person_id=person_id)
     services.watcher_remove(request=item, actor=request.user, person=person)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AliasPath, ConfigDict, Field, field_validator
+from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_validator
 
 from staffdesk.core.api import ReadOut
+from staffdesk.core.types import Id, Text, bounded_int, normalise_texts
 from staffdesk.directory.schemas import PersonRef
+
+Priority = bounded_int(1, 4)
+# Form answers keyed by field code; text answers are user text like any other.
+Answers = Annotated[dict[str, Any], BeforeValidator(normalise_texts)]
 
 
 class RequestCreateIn(Schema):
@@ -17,12 +22,12 @@ class RequestCreateIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
     service: str = Field(description="The service code, e.g. it-laptop.")
-    subject: str = Field("", max_length=200, description="Defaults to the service name.")
-    description: str = ""
-    answers: dict[str, Any] = Field(default_factory=dict, description="Keyed by form field code.")
-    priority: int = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
-    on_behalf_of_id: int | None = Field(None, description="Leads and agents may file for others.")
-    location: str = Field("", description="Where, in words: a building and room, or an address.")
+    subject: Text = Field("", max_length=200, description="Defaults to the service name.")
+    description: Text = ""
+    answers: Answers = Field(default_factory=dict, description="Keyed by form field code.")
+    priority: Priority = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
+    on_behalf_of_id: Id | None = Field(None, description="Leads and agents may file for others.")
+    location: Text = Field("", description="Where, in words: a building and room, or an address.")
     latitude: float | None = Field(None, description="WGS84 degrees, with longitude.")
     longitude: float | None = Field(None, description="WGS84 degrees, with latitude.")
     address_id: str = Field("", description="The place's id in the address register.")
@@ -30,8 +35,8 @@ class RequestCreateIn(Schema):
 
 class MessageIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    body: str
-    attachment_ids: list[int] = Field(
+    body: Text
+    attachment_ids: list[Id] = Field(
         default_factory=list, description="Your earlier uploads on this request to attach."
     )
 
@@ -39,22 +44,22 @@ class MessageIn(Schema):
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     status: str
-    note: str = ""
+    note: Text = ""
 
 
 class AssignIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    assignee_id: int | None = Field(description="An agent of the providing department, or null.")
+    assignee_id: Id | None = Field(description="An agent of the providing department, or null.")
 
 
 class PriorityIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    priority: int
+    priority: Priority
 
 
 class WatcherIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    person_id: int
+    person_id: Id
 
 
 class AttachmentOut(ReadOut):

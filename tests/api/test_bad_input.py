@@ -225,3 +225,77 @@ def test_unauthenticated_is_401(org, api):
     response = anonymous.get("/requests")
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+# Numbers past what the database holds were an OverflowError (a 500) on SQLite.
+TOO_LARGE = 99999999999999999999
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (f"/requests?requester={TOO_LARGE}", "requester"),
+        (f"/requests?assignee={TOO_LARGE}", "assignee"),
+        (f"/requests/counts?requester={TOO_LARGE}", "requester"),
+        (f"/people/{TOO_LARGE}", "person_id"),
+        ("/requests?limit=201", "limit"),
+    ],
+)
+def test_out_of_range_numbers_are_a_422_naming_the_field(org, api, path, field):
+    response = api(org.it_point).get(path)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["errors"]
+
+
+def test_attachment_id_out_of_range_is_refused(org, api, filed):
+    before = _snapshot()
+    response = api(org.requester).post(
+        f"/requests/{filed.number}/replies",
+        json={"body": "see attached", "attachment_ids": [TOO_LARGE]},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"]["attachment_ids.0"] == [
+        "must be a whole number from 1 to 9223372036854775807"
+    ]
+    assert _snapshot() == before
+
+
+def test_a_boolean_is_not_a_number(org, api, filed):
+    before = _snapshot()
+    rita, pete = api(org.requester), api(org.it_point)
+    filing = rita.post(
+        "/requests", json={"service": "it-laptop", "answers": LAPTOP_ANSWERS, "priority": True}
+    )
+    assert filing.status_code == 422, filing.text
+    assert filing.json()["errors"]["priority"] == ["must be a whole number, not true or false"]
+    change = pete.post(f"/requests/{filed.number}/priority", json={"priority": True})
+    assert change.status_code == 422 and "priority" in change.json()["errors"]
+    assign = pete.post(f"/requests/{filed.number}/assign", json={"assignee_id": True})
+    assert assign.status_code == 422 and "assignee_id" in assign.json()["errors"]
+    assert _snapshot() == before
+
+
+def test_a_body_over_the_limit_is_a_413_naming_it(org, api):
+    before = _snapshot()
+    body = {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "description": "x" * 10_000_000}
+    response = api(org.requester).post("/requests", json=body)
+    assert response.status_code == 413
+    error = response.json()
+    assert "the limit is 2 MiB" in error["message"] and error["errors"] == {}
+    assert _snapshot() == before
+
+
+def test_unknown_path_and_wrong_method_answer_in_json(org, api):
+    pete = api(org.it_point)
+    unknown = pete.get("/no-such-thing")
+    assert unknown.status_code == 404
+    assert unknown.json() == {
+        "message": "There is no API operation at /api/v1/no-such-thing.",
+        "errors": {},
+    }
+    wrong = pete.put("/requests")
+    assert wrong.status_code == 405
+    assert set(wrong.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert wrong.json()["message"].startswith("PUT is not allowed on /api/v1/requests; allowed:")
+    document = pete.post("/openapi.json")
+    assert document.status_code == 405 and document.json()["errors"] == {}

@@ -1,0 +1,78 @@
+"""Input types the API adapters share: ids and other bounded whole numbers, and user text.
+
+Every id and count a caller sends is one of these, so an out-of-range number is a 422 naming
+the field instead of an `OverflowError` from the database, and `true` is not the number 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
+from pydantic_core import PydanticCustomError
+
+from staffdesk.core.ids import ID_MAX
+from staffdesk.core.pagination import MAX_PAGE_SIZE
+from staffdesk.core.text import normalise_newlines
+
+
+def _not_a_bool(value: Any) -> Any:
+    # JSON `true` would otherwise pass as 1: pydantic's lax mode reads a bool as an integer.
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_not_bool", "must be a whole number, not true or false")
+    return value
+
+
+@dataclass(frozen=True)
+class _Range:
+    """States the range in the JSON schema (a `Field` here would also carry a default)."""
+
+    low: int
+    high: int
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
+        return {**handler(schema), "minimum": self.low, "maximum": self.high}
+
+
+def bounded_int(low: int, high: int) -> Any:
+    """A whole number from `low` to `high`; the OpenAPI document states the range.
+
+    Query and path values arrive as text and are read as numbers ("12" is 12); in a JSON
+    body a boolean is refused.
+    """
+
+    def in_range(value: int) -> int:
+        if not low <= value <= high:
+            raise PydanticCustomError(
+                "int_range",
+                "must be a whole number from {low} to {high}",
+                {"low": low, "high": high},
+            )
+        return value
+
+    return Annotated[
+        int,
+        BeforeValidator(_not_a_bool),
+        AfterValidator(in_range),
+        _Range(low, high),
+    ]
+
+
+Id = bounded_int(1, ID_MAX)
+PageSize = bounded_int(1, MAX_PAGE_SIZE)
+
+
+def _normalised(value: Any) -> Any:
+    return normalise_newlines(value) if isinstance(value, str) else value
+
+
+# User text: `\n` only, before any length is checked (see core.text).
+Text = Annotated[str, BeforeValidator(_normalised)]
+
+
+def normalise_texts(value: Any) -> Any:
+    """The same mapping with every text value's line breaks normalised (form answers)."""
+    if isinstance(value, dict):
+        return {key: _normalised(item) for key, item in value.items()}
+    return value
