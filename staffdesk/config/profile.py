@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.http import allow_methods
+from staffdesk.core.ids import parse_id
 from staffdesk.directory import selectors as directory_selectors
 from staffdesk.directory import services as directory_services
 from staffdesk.directory.models import Person
@@ -67,10 +68,10 @@ def _parse_away(values: dict[str, str]) -> tuple[date | None, int | None]:
         away_until = date.fromisoformat(values["away_until"]) if values["away_until"] else None
     except ValueError:
         errors["away_until"] = ["enter a date such as 2030-01-31"]
-    try:
-        delegate_id = int(values["delegate_id"]) if values["delegate_id"] else None
-    except ValueError:
-        errors["delegate"] = ["choose a colleague from the list"]
+    if values["delegate_id"]:
+        delegate_id = parse_id(values["delegate_id"])
+        if delegate_id is None:
+            errors["delegate"] = ["choose a colleague from the list"]
     if errors:
         raise ValidationFailed("Check the highlighted fields.", errors=errors)
     return away_until, delegate_id

@@ -18,3 +18,17 @@ def parse_id(value: object) -> int | None:
     if isinstance(value, int) and 1 <= value <= ID_MAX:
         return value
     return None
+
+
+class IdConverter:
+    """`<id:name>` in a URL: a primary key; a longer number matches no URL (a 404)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        if (found := parse_id(value)) is None:
+            raise ValueError(value)  # Django's cue that the path does not match
+        return found
+
+    def to_url(self, value: int) -> str:
+        return str(value)

@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from staffdesk.core.ids import ID_MAX
 from staffdesk.core.pagination import MAX_PAGE_SIZE
-from staffdesk.core.text import normalise_newlines
+from staffdesk.core.text import normalise_texts
 
 
 def _not_a_bool(value: Any) -> Any:
@@ -63,16 +63,5 @@ Id = bounded_int(1, ID_MAX)
 PageSize = bounded_int(1, MAX_PAGE_SIZE)
 
 
-def _normalised(value: Any) -> Any:
-    return normalise_newlines(value) if isinstance(value, str) else value
-
-
 # User text: `\n` only, before any length is checked (see core.text).
-Text = Annotated[str, BeforeValidator(_normalised)]
-
-
-def normalise_texts(value: Any) -> Any:
-    """The same mapping with every text value's line breaks normalised (form answers)."""
-    if isinstance(value, dict):
-        return {key: _normalised(item) for key, item in value.items()}
-    return value
+Text = Annotated[str, BeforeValidator(normalise_texts)]

@@ -9,7 +9,8 @@ from ninja import Schema
 from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_validator
 
 from staffdesk.core.api import ReadOut
-from staffdesk.core.types import Id, Text, bounded_int, normalise_texts
+from staffdesk.core.text import normalise_texts
+from staffdesk.core.types import Id, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
 
 Priority = bounded_int(1, 4)

@@ -1,11 +1,14 @@
 """Acceptance: bad input gets a 4xx naming the problem, and writes nothing."""
 
 import pytest
+from django.urls import reverse
 
 from conftest import LAPTOP_ANSWERS
 from staffdesk.notifications.models import Notification
 from staffdesk.requests.models import Attachment, Request, RequestEvent
 from staffdesk.requests.services import attachment_add, request_submit
+from staffdesk.requests.services.conversation import BODY_MAX
+from staffdesk.requests.services.submit import DESCRIPTION_MAX
 
 
 def _snapshot():
@@ -299,3 +302,48 @@ def test_unknown_path_and_wrong_method_answer_in_json(org, api):
     assert wrong.json()["message"].startswith("PUT is not allowed on /api/v1/requests; allowed:")
     document = pete.post("/openapi.json")
     assert document.status_code == 405 and document.json()["errors"] == {}
+
+
+def _crlf_text(length: int) -> str:
+    """`length` characters once each CRLF counts as one: lines of 99 letters, as typed."""
+    assert length % 100 == 0
+    return "\r\n".join(["x" * 99] * (length // 100)) + "x"
+
+
+def test_a_reply_at_the_limit_sent_with_crlf_is_accepted_and_stored_with_lf(org, api, filed):
+    body = _crlf_text(BODY_MAX)
+    assert len(body) > BODY_MAX
+    response = api(org.requester).post(f"/requests/{filed.number}/replies", json={"body": body})
+    assert response.status_code == 201, response.text
+    stored = RequestEvent.objects.get(pk=response.json()["id"]).body
+    assert len(stored) == BODY_MAX and "\r" not in stored
+
+
+def test_a_description_at_the_limit_typed_in_the_web_form_is_stored_with_lf(client, org):
+    client.force_login(org.requester)
+    description = _crlf_text(DESCRIPTION_MAX)
+    response = client.post(
+        reverse("requests:new", args=["it-laptop"]),
+        {"description": description, "answers.model": "standard", "answers.quantity": "1"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    stored = Request.objects.get().description
+    assert len(stored) == DESCRIPTION_MAX and "\r" not in stored
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("requests:assign", {"assignee": str(TOO_LARGE)}),
+        ("requests:watcher_add", {"person_id": str(TOO_LARGE)}),
+    ],
+)
+def test_web_forms_refuse_ids_out_of_range(client, org, filed, path, data):
+    client.force_login(org.it_point)
+    response = client.post(reverse(path, args=[filed.number]), data)
+    assert response.status_code == 422
+
+
+def test_web_urls_with_ids_out_of_range_are_not_found(client, org):
+    client.force_login(org.requester)
+    assert client.post(f"/notifications/{TOO_LARGE}/read").status_code == 404
