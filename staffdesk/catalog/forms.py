@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 
 from staffdesk.catalog.models import FormField
+from staffdesk.core.text import normalise_texts
 
 Datatype = FormField.Datatype
 
@@ -143,4 +144,6 @@ class AnswersForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         """The answers as posted, keyed by field code: text, or a list of keys for a group."""
-        return {field.code: self[answer_name(field)].data for field in self.form_fields}
+        return normalise_texts(
+            {field.code: self[answer_name(field)].data for field in self.form_fields}
+        )

@@ -15,14 +15,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from staffdesk.config.forms import TokenForm
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.http import allow_methods
+from staffdesk.core.ids import parse_id
 from staffdesk.directory import selectors as directory_selectors
 from staffdesk.directory import services as directory_services
 from staffdesk.directory.models import Person
 from staffdesk.notifications.kinds import all_kinds
 from staffdesk.notifications.selectors import notification_preferences
 from staffdesk.notifications.services import notification_preferences_set
+from staffdesk.requests.forms import parse
 
 SECTIONS = {
     "away": "config/partials/profile_away.html",
@@ -67,10 +70,10 @@ def _parse_away(values: dict[str, str]) -> tuple[date | None, int | None]:
         away_until = date.fromisoformat(values["away_until"]) if values["away_until"] else None
     except ValueError:
         errors["away_until"] = ["enter a date such as 2030-01-31"]
-    try:
-        delegate_id = int(values["delegate_id"]) if values["delegate_id"] else None
-    except ValueError:
-        errors["delegate"] = ["choose a colleague from the list"]
+    if values["delegate_id"]:
+        delegate_id = parse_id(values["delegate_id"])
+        if delegate_id is None:
+            errors["delegate"] = ["choose a colleague from the list"]
     if errors:
         raise ValidationFailed("Check the highlighted fields.", errors=errors)
     return away_until, delegate_id
@@ -119,7 +122,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
     """The secret goes into this response only: never into a message, a session or a redirect."""
     name = request.POST.get("name", "")
     try:
-        token, secret = directory_services.api_token_create(person=request.user, name=name)
+        cleaned = parse(TokenForm, request.POST)["name"]
+        token, secret = directory_services.api_token_create(person=request.user, name=cleaned)
     except ValidationFailed as exc:
         return _respond(request, "tokens", token_name=name, errors=exc.errors, message=exc.message)
     return _respond(request, "tokens", created_token=token, secret=secret)

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # CORS for browser Open311 apps (off unless STAFFDESK_OPEN311_CORS_ORIGINS names some);
     # before anything that answers on its own, so a preflight is answered here.
     "corsheaders.middleware.CorsMiddleware",
+    # Under /api/, every error answered below (unknown path, 405, body too large) is JSON.
+    "staffdesk.core.middleware.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # OPTIONS answered with Allow wherever a path exists, HEAD wherever GET is.
@@ -150,6 +152,7 @@ STORAGES = {
 STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 # Uploads larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A body other than files (JSON, form fields) over this is refused: a 413 under /api/.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Mail -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ urlpatterns = [
     path("me/", profile.profile, name="profile"),
     path("me/away", profile.away_set, name="profile_away"),
     path("me/tokens", profile.token_create, name="profile_token_create"),
-    path("me/tokens/<int:token_id>/revoke", profile.token_revoke, name="profile_token_revoke"),
+    path("me/tokens/<id:token_id>/revoke", profile.token_revoke, name="profile_token_revoke"),
     path("me/notifications", profile.preferences_set, name="profile_preferences"),
     path("notifications/", include("staffdesk.notifications.urls")),
     path("api/v1/", api.urls),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, ConfigDict
 
 from staffdesk.core.errors import DomainError
+from staffdesk.core.types import PageSize, String
 
 
 class ReadOut(BaseModel):
@@ -31,6 +32,20 @@ class ErrorOut(Schema):
 
     message: str
     errors: dict[str, list[str]] = {}
+
+
+class PageIn(Schema):
+    """Which page of a list: `cursor` is the `next_cursor` of the page before (none: the first)."""
+
+    cursor: String = ""
+    limit: PageSize = 50
+
+
+class SearchIn(Schema):
+    """`q` searches the names and words of a list; `department` narrows it to one, by code."""
+
+    q: String = ""
+    department: String = ""
 
 
 FRIENDLY = {
@@ -67,6 +82,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return respond(request, exc.status_code, exc.message, exc.errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, str(exc) or "Not found.")
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -1,10 +1,17 @@
-"""Web-side mapping of domain errors, so no view can forget it."""
+"""Mappings of errors to HTTP that no view can forget: domain errors on web pages, and the
+API's JSON error body for everything under /api/."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 
 from staffdesk.core.errors import NotFound
+
+API_PREFIX = "/api/"
 
 
 class NotFoundMiddleware:
@@ -23,4 +30,61 @@ class NotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
+        return None
+
+
+def _size(limit: int) -> str:
+    mib, rest = divmod(limit, 1024 * 1024)
+    return f"{mib} MiB" if mib and not rest else f"{limit:,} bytes"
+
+
+def too_large_message() -> str:
+    return (
+        f"The request body is too large: the limit is {_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}"
+        " (files go as multipart uploads, with their own limit)."
+    )
+
+
+def _message(request: HttpRequest, response: HttpResponseBase) -> str:
+    status = response.status_code
+    if status == 404:
+        return f"There is no API operation at {request.path}."
+    if status == 405:
+        return f"{request.method} is not allowed on {request.path}; allowed: {response['Allow']}."
+    return f"{HTTPStatus(status).phrase}." if status in HTTPStatus._value2member_map_ else "Error."
+
+
+def api_error(status: int, message: str) -> JsonResponse:
+    """The API's error body (`core.api.ErrorOut`) for an error no API operation answered."""
+    return JsonResponse({"message": message, "errors": {}}, status=status)
+
+
+class ApiErrorsMiddleware:
+    """Under /api/, every error is the API's JSON body, whoever answered it.
+
+    The operations answer their own errors in that shape (`core.api.install_error_handlers`);
+    this covers what comes before or around them: an unknown path (Django's 404 page), a
+    method a path does not take (Ninja's and `MethodsMiddleware`'s 405), a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE (Django raises `RequestDataTooBig` when the body is first
+    read; here it is a 413 naming the limit) and any other error page. Web pages are left
+    as they are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not request.path.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        answer = api_error(response.status_code, _message(request, response))
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if request.path.startswith(API_PREFIX) and isinstance(exception, RequestDataTooBig):
+            return api_error(413, too_large_message())
         return None

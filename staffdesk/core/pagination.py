@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 
 from staffdesk.core.errors import ValidationFailed
+from staffdesk.core.ids import ID_MAX, parse_id
 
 MAX_PAGE_SIZE = 200
 
@@ -39,7 +40,9 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        before_id = int(data["before_id"])
+        before_id = parse_id(data["before_id"])
+        if before_id is None:
+            raise ValueError(data["before_id"])
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise ValidationFailed(
             "The cursor is not valid; use the next_cursor value from a previous page.",
@@ -121,7 +124,8 @@ def _decode_keyset(cursor: str, keys: Sequence[str], fields: list[Any]) -> tuple
         DjangoValidationError,
     ) as exc:
         raise _invalid_cursor() from exc
-    if any(value is None for value in values):
+    # A number past what the database holds would be an OverflowError, not an empty page.
+    if any(value is None or (isinstance(value, int) and abs(value) > ID_MAX) for value in values):
         raise _invalid_cursor()
     return values, data["dir"]
 

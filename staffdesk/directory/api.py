@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from staffdesk.core.api import SearchIn
+from staffdesk.core.types import Id, String
 from staffdesk.directory import selectors, services
 from staffdesk.directory.auth import TOKEN_CREATION_AUTH
 from staffdesk.directory.schemas import (
@@ -66,7 +68,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
-def token_revoke(request: HttpRequest, token_id: int):
+def token_revoke(request: HttpRequest, token_id: Id):
     services.api_token_revoke(person=request.user, token_id=token_id)
     return Status(204, None)
 
@@ -77,15 +79,17 @@ def department_list(request: HttpRequest):
 
 
 @router.get("/departments/{code}", response=DepartmentOut, summary="One department")
-def department_detail(request: HttpRequest, code: str):
+def department_detail(request: HttpRequest, code: String):
     return selectors.access_department(user=request.user, code=code)
 
 
 @router.get("/people", response=list[PersonOut], summary="Search people (at most 50)")
-def person_search(request: HttpRequest, q: Query[str] = "", department: Query[str] = ""):
-    return selectors.person_list(user=request.user, query=q, department_code=department)[:50]
+def person_search(request: HttpRequest, search: Query[SearchIn]):
+    return selectors.person_list(
+        user=request.user, query=search.q, department_code=search.department
+    )[:50]
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def person_detail(request: HttpRequest, person_id: int):
+def person_detail(request: HttpRequest, person_id: Id):
     return selectors.access_person(user=request.user, person_id=person_id)

@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import AliasPath, ConfigDict, Field
 
 from staffdesk.core.api import ReadOut
+from staffdesk.core.types import Id, Text
 
 
 class PersonRef(ReadOut):
@@ -49,7 +50,7 @@ class DepartmentOut(Schema):
 
 class TokenIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
 
 
 class TokenOut(Schema):
@@ -67,4 +68,4 @@ class TokenCreatedOut(TokenOut):
 class AwayIn(Schema):
     model_config = ConfigDict(extra="forbid")
     away_until: date | None
-    delegate_id: int | None = None
+    delegate_id: Id | None = None

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from staffdesk.core.forms import TextField
+
 
 class EscalateForm(forms.Form):
-    reason = forms.CharField(label="Reason", required=False, strip=False)
+    reason = TextField(label="Reason", required=False, strip=False)

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from staffdesk.core.types import Text
 from staffdesk.directory.schemas import PersonRef
 from staffdesk.escalation.services.firing import describe
 from staffdesk.escalation.services.requester import REASON_MAX
@@ -14,7 +15,7 @@ from staffdesk.escalation.services.requester import REASON_MAX
 
 class EscalateIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(description=f"Why; required, up to {REASON_MAX} characters.")
+    reason: Text = Field(description=f"Why; required, up to {REASON_MAX} characters.")
 
 
 class LevelRef(Schema):
@@ -30,7 +31,7 @@ class EscalationOut(Schema):
     clock: str = Field(description="response, resolution or activity: what the trigger read")
     source: str = Field(description="trigger (the policy) or requester")
     actor: PersonRef | None = Field(description="Who escalated; null for a trigger.")
-    reason: str = Field(description="The requester's reason; empty for a trigger.")
+    reason: Text = Field(description="The requester's reason; empty for a trigger.")
     why: str = Field("", description="For a trigger, what made the level fire, in words.")
     fired_at: datetime
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from staffdesk.core.types import Id
 from staffdesk.notifications import selectors, services
 from staffdesk.notifications.schemas import NotificationOut
 
@@ -25,7 +26,7 @@ def notification_list(request: HttpRequest, unread: Query[bool] = False):
     response=NotificationOut,
     summary="Mark one notification read",
 )
-def notification_read(request: HttpRequest, notification_id: int):
+def notification_read(request: HttpRequest, notification_id: Id):
     return services.notification_mark_read(user=request.user, notification_id=notification_id)
 
 

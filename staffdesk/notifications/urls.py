@@ -6,6 +6,6 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read", views.notification_read_all, name="read_all"),
-    path("<int:notification_id>/read", views.notification_read, name="read"),
-    path("<int:notification_id>/open", views.notification_open, name="open"),
+    path("<id:notification_id>/read", views.notification_read, name="read"),
+    path("<id:notification_id>/open", views.notification_open, name="open"),
 ]

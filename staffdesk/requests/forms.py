@@ -8,10 +8,18 @@ from django import forms
 from django.http import QueryDict
 
 from staffdesk.core.errors import ValidationFailed
+from staffdesk.core.forms import IdField, TextField
+
+
+class RequestDetailsForm(forms.Form):
+    """What the filing form asks besides the service's questions (the service judges it)."""
+
+    subject = TextField(required=False, strip=False)
+    description = TextField(required=False, strip=False)
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(required=False, strip=False)
+    body = TextField(required=False, strip=False)
 
 
 class TransitionForm(forms.Form):
@@ -19,7 +27,7 @@ class TransitionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.IntegerField(label="Assign to", required=False, min_value=1)
+    assignee = IdField(label="Assign to", required=False)
 
 
 class PriorityForm(forms.Form):
@@ -27,7 +35,7 @@ class PriorityForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    person_id = forms.IntegerField(label="Person", min_value=1)
+    person_id = IdField(label="Person")
 
 
 class PersonSearchForm(forms.Form):

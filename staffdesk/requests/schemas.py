@@ -3,58 +3,64 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AliasPath, ConfigDict, Field, field_validator
+from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_validator
 
 from staffdesk.core.api import ReadOut
+from staffdesk.core.text import normalise_texts
+from staffdesk.core.types import Id, String, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
+
+Priority = bounded_int(1, 4)
+# Form answers keyed by field code; text answers are user text like any other.
+Answers = Annotated[dict[str, Any], BeforeValidator(normalise_texts)]
 
 
 class RequestCreateIn(Schema):
     """What a caller may set when filing; status, assignee, department and number are not among it."""
 
     model_config = ConfigDict(extra="forbid")
-    service: str = Field(description="The service code, e.g. it-laptop.")
-    subject: str = Field("", max_length=200, description="Defaults to the service name.")
-    description: str = ""
-    answers: dict[str, Any] = Field(default_factory=dict, description="Keyed by form field code.")
-    priority: int = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
-    on_behalf_of_id: int | None = Field(None, description="Leads and agents may file for others.")
-    location: str = Field("", description="Where, in words: a building and room, or an address.")
+    service: String = Field(description="The service code, e.g. it-laptop.")
+    subject: Text = Field("", max_length=200, description="Defaults to the service name.")
+    description: Text = ""
+    answers: Answers = Field(default_factory=dict, description="Keyed by form field code.")
+    priority: Priority = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
+    on_behalf_of_id: Id | None = Field(None, description="Leads and agents may file for others.")
+    location: Text = Field("", description="Where, in words: a building and room, or an address.")
     latitude: float | None = Field(None, description="WGS84 degrees, with longitude.")
     longitude: float | None = Field(None, description="WGS84 degrees, with latitude.")
-    address_id: str = Field("", description="The place's id in the address register.")
+    address_id: String = Field("", description="The place's id in the address register.")
 
 
 class MessageIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    body: str
-    attachment_ids: list[int] = Field(
+    body: Text
+    attachment_ids: list[Id] = Field(
         default_factory=list, description="Your earlier uploads on this request to attach."
     )
 
 
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    status: str
-    note: str = ""
+    status: String
+    note: Text = ""
 
 
 class AssignIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    assignee_id: int | None = Field(description="An agent of the providing department, or null.")
+    assignee_id: Id | None = Field(description="An agent of the providing department, or null.")
 
 
 class PriorityIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    priority: int
+    priority: Priority
 
 
 class WatcherIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    person_id: int
+    person_id: Id
 
 
 class AttachmentOut(ReadOut):

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, paginate_by_id, paginate_by_keys
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.selectors import is_agent_of, team_department_ids
@@ -43,8 +44,8 @@ def _person_filter(value: str, *, user, field: str) -> Q:
         return Q(**{f"{field}_id": user.pk})
     if value == "none" and field == "assignee":
         return Q(assignee__isnull=True)
-    if value.isdigit():
-        return Q(**{f"{field}_id": int(value)})
+    if (person_id := parse_id(value)) is not None:
+        return Q(**{f"{field}_id": person_id})
     raise ValidationFailed(
         f"{field} must be a person id or 'me'{' or none' if field == 'assignee' else ''}.",
         errors={field: [f"not a person id: {value!r}"]},

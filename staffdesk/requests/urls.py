@@ -18,7 +18,7 @@ urlpatterns = [
     path("<str:number>/watchers/remove", detail.watcher_remove, name="watcher_remove"),
     path("<str:number>/attachments", detail.attachment_upload, name="attachment_upload"),
     path(
-        "<str:number>/attachments/<int:attachment_id>",
+        "<str:number>/attachments/<id:attachment_id>",
         detail.attachment_download,
         name="attachment",
     ),

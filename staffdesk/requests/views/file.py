@@ -13,8 +13,10 @@ from staffdesk.catalog.models import Service
 from staffdesk.catalog.selectors import access_service, beneficiary_list
 from staffdesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from staffdesk.core.http import allow_methods
+from staffdesk.core.ids import parse_id
 from staffdesk.directory.models import Person
 from staffdesk.directory.selectors import access_person
+from staffdesk.requests.forms import RequestDetailsForm, parse
 from staffdesk.requests.models import Priority, Request
 from staffdesk.requests.services.filing import request_submit_with_files
 
@@ -57,8 +59,7 @@ def _details(request: HttpRequest) -> dict:
     """Subject, description, priority and beneficiary as posted; the service judges them."""
     priority = request.POST.get("priority") or str(Priority.P3)
     return {
-        "subject": request.POST.get("subject", ""),
-        "description": request.POST.get("description", ""),
+        **parse(RequestDetailsForm, request.POST),
         "priority": int(priority) if priority.isdigit() else 0,
         "on_behalf_of": _beneficiary(request, request.POST.get("on_behalf_of", "")),
     }
@@ -67,12 +68,15 @@ def _details(request: HttpRequest) -> dict:
 def _beneficiary(request: HttpRequest, person_id: str) -> Person | None:
     if not person_id:
         return None
+    no_such_person = ValidationFailed(
+        "No such person.", errors={"on_behalf_of": ["choose a person from the list"]}
+    )
+    if (found := parse_id(person_id)) is None:
+        raise no_such_person
     try:
-        return access_person(user=request.user, person_id=int(person_id))
-    except (ValueError, NotFound) as exc:
-        raise ValidationFailed(
-            "No such person.", errors={"on_behalf_of": ["choose a person from the list"]}
-        ) from exc
+        return access_person(user=request.user, person_id=found)
+    except NotFound as exc:
+        raise no_such_person from exc
 
 
 def _who_is_on_it(created: Request) -> str:
