@@ -139,6 +139,19 @@ def normalised(data: QueryDict) -> QueryDict:
     return copy
 
 
+def refuse_nul(request: HttpRequest) -> None:
+    """A NUL character in any parameter is a 400 naming it, before anything reads it: text
+    never holds one, and PostgreSQL takes none (not even to look a key up)."""
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    errors: Errors = {}
+    for data in sources:
+        for name, values in data.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                shown = name.replace("\x00", "\\u0000")
+                errors[shown] = ["must not contain the NUL character (\\u0000)"]
+    _raise(errors)
+
+
 def check_known(request: HttpRequest, known: frozenset[str]) -> None:
     """Refuse parameters this endpoint does not read, so a client learns that a filter or a
     field it sent was not applied rather than getting an answer that ignores it.

@@ -82,6 +82,7 @@ def endpoint(
             try:
                 if request.method not in allowed:
                     raise MethodNotAllowed(f"Use {' or '.join(sorted(allowed))} here.")
+                params.refuse_nul(request)
                 _check_jurisdiction(request)
                 caller = caller_identify(params.param(request, "api_key"))
                 if (

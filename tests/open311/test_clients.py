@@ -87,6 +87,19 @@ def test_an_answer_or_parameter_in_another_shape_is_refused_by_name(
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_nul_character_is_refused_by_name_before_any_lookup(client, laptop, rita_key, fmt):
+    pairs = [("api_key", rita_key), ("service_code", "it-laptop"), *LAPTOP]
+    response = post(client, [*pairs, ("description", "a\x00b")], fmt)
+    assert response.status_code == 400
+    [error] = read(response, fmt)
+    assert error["description"].startswith("description: must not contain the NUL")
+    for query in ({"api_key": "sdk_\x00"}, {"service_code": "it\x00"}):
+        refused = client.get(f"{BASE}/requests.{fmt}", query)
+        assert refused.status_code == 400, refused.content
+    assert not Request.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_filter_this_server_does_not_know_is_refused_not_ignored(client, laptop, fmt):
     response = client.get(f"{BASE}/requests.{fmt}", {"agency_responsible": "IT"})
     assert response.status_code == 400
