@@ -1,15 +1,24 @@
 """The benchmark's service levels: a business calendar, an agreement and an escalation policy
 per department, and each generated request's stored clocks and fired escalation levels.
 
-The stored SLA fields are computed with the real clocks (`requests.sla.clocks`) at the end of
-the history, exactly as `sla_refresh` would have left them (`sla-rebuild` finds nothing to
-change). Escalation policies were adopted `ESCALATION_DAYS` before the end, which put every
-open request in the tick's index then; later requests enter it when they are filed. From
-then on a punctual worker fires each level at the first instant it is due, and the ledger
-and the timelines hold exactly those firings; `next_escalation_at` is the next instant a
-level falls due (always after the end), or null. The seeded levels only notify, so firing
-them changes nothing on the timeline they are computed from. The notifications themselves
-are not generated (as for the rest of the history: they would only add unread rows).
+The calendar and agreements are made by the SLA services (`calendar_create`,
+`agreement_create`, `agreement_set_targets`, `agreement_activate`); the targets, rules and
+calendar a request's clocks use come from `inputs_for` and `calendar_for`, as for a filed
+request. The stored SLA fields are the real clocks (`sla_state`) at the end of the history,
+written by `apply` exactly as `sla_refresh` would have left them (`sla-rebuild` finds
+nothing to change).
+
+Escalation policies were adopted `ESCALATION_DAYS` before the end, which put every open
+request in the tick's index then; later requests enter it when they are filed. From then on
+a punctual worker evaluates the request whenever its timeline changes and whenever the next
+level falls due, and fires what is due: `_replay` is that worker, calling the tick's own
+`plan` on the request as it stood at each of those instants (`sla_state` and
+`silent_since` up to then). The ledger and the timelines hold exactly those firings;
+`next_escalation_at` is what `plan` leaves at the end (always after it), or null. The
+seeded levels only notify, so firing them changes nothing on the timeline they are
+computed from. Whom each level tells is `Recipients.for_level`'s answer and its timeline
+entry is `escalation_data`'s; the notifications themselves are not generated (as for the
+rest of the history: they would only add unread rows).
 """
 
 from __future__ import annotations
@@ -18,23 +27,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
+from staffdesk.catalog.models import Service
 from staffdesk.directory.models import Department
 from staffdesk.escalation.models import Level, Policy, Trigger, WatchedClock
 from staffdesk.escalation.selectors import level_rule
-from staffdesk.escalation.services.firing import describe
-from staffdesk.escalation.triggers import Rule, Situation, plan, threshold
-from staffdesk.requests.models import OPEN_STATUSES, Status
-from staffdesk.requests.sla.clocks import (
-    Rules,
-    SlaState,
-    Step,
-    Targets,
-    resolution_clock,
-    response_clock,
+from staffdesk.escalation.services.firing import Recipients, describe, escalation_data
+from staffdesk.escalation.triggers import Rule, Situation, plan, silent_since
+from staffdesk.requests.models import OPEN_STATUSES, Request, Status
+from staffdesk.requests.sla.clocks import SlaState, Step, sla_state
+from staffdesk.requests.sla.store import STORED_FIELDS, SlaInputs, apply, calendar_for, inputs_for
+from staffdesk.sla.businesstime import CalendarSpec
+from staffdesk.sla.models import Agreement, BusinessCalendar
+from staffdesk.sla.services import (
+    agreement_activate,
+    agreement_create,
+    agreement_set_targets,
+    calendar_create,
 )
-from staffdesk.requests.sla.store import STORED_FIELDS, apply
-from staffdesk.sla.businesstime import CalendarSpec, add_business_time
-from staffdesk.sla.models import Agreement, AgreementTarget, BusinessCalendar, WorkingInterval
 
 HOUR = 60
 DAY = 9 * HOUR  # business minutes in one day of the calendar below (08:00-17:00)
@@ -49,7 +58,6 @@ TARGETS = {
 }
 FAST_DEPARTMENTS = {"IT", "HR", "FAC", "FLEET"}
 ESCALATION_DAYS = 90
-PAUSING = frozenset({Status.WAITING_ON_REQUESTER.value})
 OPEN = frozenset(status.value for status in OPEN_STATUSES)
 
 
@@ -82,10 +90,6 @@ LADDER = (
     ),
 )
 
-# `ServiceLevels._first_due` replays the response clock and silence only: a level on the
-# resolution clock would need that clock's pauses replayed as well.
-assert all(step.clock != WatchedClock.RESOLUTION for step in LADDER)
-
 
 @dataclass(frozen=True)
 class Fired:
@@ -104,37 +108,66 @@ class RequestLevels:
 
 @dataclass
 class ServiceLevels:
-    """Agreements, targets and ladders by department; computes each request's clocks."""
+    """Agreements and ladders by department; computes each request's clocks and firings."""
 
-    calendar: BusinessCalendar
     end: datetime
     adopted_at: datetime
-    agreement_ids: dict[int, int]
-    targets: dict[int, dict[int, Targets]]
-    levels: dict[int, list[Level]]
-    rules: Rules = field(default_factory=lambda: Rules(pausing_statuses=PAUSING))
-    _specs: dict[int, CalendarSpec] = field(default_factory=dict)
+    agreements: dict[int, Agreement]  # by provider department id, targets prefetched
+    levels: dict[int, list[Level]]  # by department id, in position order
+    _inputs: dict[tuple[int, int], SlaInputs] = field(default_factory=dict)
+    _specs: dict[tuple[int, int], CalendarSpec] = field(default_factory=dict)
     _rules: dict[int, list[Rule]] = field(default_factory=dict)
     _why: dict[int, str] = field(default_factory=dict)
     _by_id: dict[int, Level] = field(default_factory=dict)
+    _told: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
-    def prepare(self, years: range) -> None:
-        """Build the calendars and lookups of requests filed in `years` now: afterwards
-        `evaluate` reads nothing from the database (worker processes may call it)."""
-        for year in years:
-            self.spec(year)
-        self._index_levels()
-        for levels in self.levels.values():
+    @property
+    def agreement_ids(self) -> dict[int, int]:
+        return {department_id: a.pk for department_id, a in self.agreements.items()}
+
+    def prepare(self, years: range, services: list[Service]) -> None:
+        """Read and build everything `evaluate` and `finish` need for requests filed in
+        `years`: afterwards `evaluate` touches no database (worker processes call it)."""
+        for department_id in self.agreements:
+            for priority in TARGETS:
+                self.inputs(department_id, priority)
+            for year in years:
+                self.spec(department_id, year)
+        self._by_id.update({lv.pk: lv for levels in self.levels.values() for lv in levels})
+        for department_id, levels in self.levels.items():
+            self._rules[department_id] = [level_rule(level) for level in levels]
             for level in levels:
-                self.why(level)
+                self._why[level.pk] = describe(level)
+        recipients = Recipients()
+        for service in services:
+            for level in self.levels[service.department_id]:
+                request = Request(
+                    service=service,
+                    department=service.department,
+                    confidential=service.confidential,
+                )
+                told = recipients.for_level(level, request)
+                self._told[(service.pk, level.pk)] = [person.display_name for person in told]
 
-    def spec(self, year: int) -> CalendarSpec:
-        """The calendar as `store.calendar_for` builds it for a request filed in `year`."""
-        if year not in self._specs:
-            self._specs[year] = self.calendar.spec(
-                years=range(year - 1, max(self.end.year, year) + 3)
-            )
-        return self._specs[year]
+    def inputs(self, department_id: int, priority: int) -> SlaInputs:
+        """The targets and rules of the department's agreement, as `inputs_for` gives them
+        for a request of that priority."""
+        key = (department_id, priority)
+        if key not in self._inputs:
+            request = Request(sla_agreement=self.agreements[department_id], priority=priority)
+            inputs = inputs_for(request)
+            assert inputs is not None
+            self._inputs[key] = inputs
+        return self._inputs[key]
+
+    def spec(self, department_id: int, year: int) -> CalendarSpec:
+        """The agreement's calendar as `calendar_for` builds it for a request filed in `year`
+        and looked at by the end of the history."""
+        key = (department_id, year)
+        if key not in self._specs:
+            filed = Request(created_at=datetime(year, 7, 1, tzinfo=self.end.tzinfo))
+            self._specs[key] = calendar_for(self.agreements[department_id], filed, now=self.end)
+        return self._specs[key]
 
     def evaluate(
         self,
@@ -147,26 +180,9 @@ class ServiceLevels:
     ) -> RequestLevels:
         """The request's clocks and fired levels at the end; `steps` in timeline order
         (status moves and public replies), `status` the one it has at the end."""
-        spec = self.spec(opened.year)
-        targets = self.targets[department_id][priority]
-        end = self.end
-        response = response_clock(
-            opened_at=opened,
-            steps=steps,
-            target=targets.response,
-            rules=self.rules,
-            calendar=spec,
-            now=end,
-        )
-        resolution, paused, settled = resolution_clock(
-            opened_at=opened,
-            steps=steps,
-            target=targets.resolution,
-            rules=self.rules,
-            calendar=spec,
-            now=end,
-        )
-        state = SlaState(response, resolution, paused, [], *settled)
+        spec = self.spec(department_id, opened.year)
+        sla = self.inputs(department_id, priority)
+        state = self._state(sla, opened, steps, spec, self.end)
         row = SimpleNamespace()
         apply(row, state)
         stored = tuple(getattr(row, name) for name in STORED_FIELDS)
@@ -179,102 +195,94 @@ class ServiceLevels:
             return RequestLevels(stored, None, [])  # over before the policies came
         else:
             looked_at = self.adopted_at
-        levels = self.levels[department_id]
-        fired: list[Fired] = []
-        for level in levels:
-            at = self._first_due(level, opened, steps, targets, spec, looked_at)
-            if at is not None:
-                fired.append(Fired(level, at))
-        situation = Situation(
-            sla=state,
-            sla_calendar=spec,
-            activity_calendar=spec,
-            last_team_activity=_silence(opened, steps)[-1][1],
-            is_open=status in OPEN,
-            is_paused=status in PAUSING,
-        )
-        rules = self._level_rules(department_id)
-        ahead = plan(rules, fired=[f.level.pk for f in fired], situation=situation, now=end)
-        # A level due right at the end (a tie the replay above treats as not yet): fired now.
-        by_id = {level.pk: level for level in levels}
-        fired += [Fired(by_id[rule.level_id], end) for rule in ahead.fire]
-        return RequestLevels(stored, ahead.next_at, fired)
+        fired, next_at = self._replay(department_id, sla, opened, steps, spec, looked_at)
+        return RequestLevels(stored, next_at, fired)
 
-    def _first_due(
+    def _replay(
         self,
-        level: Level,
+        department_id: int,
+        sla: SlaInputs,
         opened: datetime,
         steps: list[Step],
-        targets: Targets,
         spec: CalendarSpec,
         looked_at: datetime,
-    ) -> datetime | None:
-        """The first instant from `looked_at` to the end at which the level is due."""
-        end = self.end
-        if level.trigger == Trigger.SILENCE:
-            minutes = timedelta(minutes=level.business_minutes or 0)
-            segments = _silence(opened, steps)
-            for index, (start, since, waiting, is_open) in enumerate(segments):
-                if waiting or not is_open:
-                    continue
-                at = max(add_business_time(since, minutes, spec), start, looked_at)
-                stop = segments[index + 1][0] if index + 1 < len(segments) else None
-                if at <= end and (stop is None or at < stop):
-                    return at
-            return None
-        # The response clock counts until the team's first response or the end of the request.
-        stop = next(
-            (
-                s.at
-                for s in steps
-                if s.first_response or s.to_status in self.rules.stopping_statuses
+    ) -> tuple[list[Fired], datetime | None]:
+        """A punctual worker from `looked_at` to the end: it evaluates the request at every
+        timeline change and whenever `plan` says the next level falls due, and fires what
+        `plan` says is due then. Returns the firings and the `next_at` it leaves."""
+        rules = self._rules[department_id]
+        changes = sorted({step.at for step in steps if step.at > looked_at})
+        fired: list[Fired] = []
+        done: set[int] = set()
+        moment = looked_at
+        while True:
+            situation = self._situation(sla, opened, steps, spec, moment)
+            ahead = plan(rules, fired=done, situation=situation, now=moment)
+            for rule in ahead.fire:
+                fired.append(Fired(self._by_id[rule.level_id], moment))
+                done.add(rule.level_id)
+            upcoming = [at for at in changes if at > moment][:1]
+            if ahead.next_at is not None:
+                upcoming.append(ahead.next_at)
+            if moment < self.end:
+                upcoming.append(self.end)  # the tick made to look at the end (see the tests)
+            upcoming = [at for at in upcoming if at <= self.end]
+            if not upcoming:
+                return fired, ahead.next_at
+            moment = min(upcoming)
+
+    def _situation(
+        self,
+        sla: SlaInputs,
+        opened: datetime,
+        steps: list[Step],
+        spec: CalendarSpec,
+        moment: datetime,
+    ) -> Situation:
+        """The request as the tick's `situation_for` sees it at `moment`."""
+        status = Status.NEW.value
+        for step in steps:
+            if step.at > moment:
+                break
+            if step.to_status:
+                status = step.to_status
+        pausing = sla.rules.pausing_statuses
+        return Situation(
+            sla=self._state(sla, opened, steps, spec, moment),
+            sla_calendar=spec,
+            activity_calendar=spec,
+            last_team_activity=silent_since(
+                opened_at=opened, steps=steps, pausing=pausing, now=moment
             ),
-            None,
+            is_open=status in OPEN,
+            is_paused=status in pausing,
         )
-        rule = level_rule(level)
-        at = max(add_business_time(opened, threshold(rule, targets.response), spec), looked_at)
-        if at <= end and (stop is None or at < stop):
-            return at
-        return None
-
-    def _level_rules(self, department_id: int) -> list[Rule]:
-        if department_id not in self._rules:
-            self._rules[department_id] = [level_rule(level) for level in self.levels[department_id]]
-        return self._rules[department_id]
-
-    def level(self, level_id: int) -> Level:
-        if not self._by_id:
-            self._index_levels()
-        return self._by_id[level_id]
-
-    def _index_levels(self) -> None:
-        self._by_id.update({lv.pk: lv for levels in self.levels.values() for lv in levels})
 
     @staticmethod
-    def notifies(level: Level) -> str:
-        """Whom the level tells, as a key of `ServicePlan.recipients`."""
-        return "point" if level.notify_point_person else "backup" if level.notify_backup else "lead"
+    def _state(
+        sla: SlaInputs, opened: datetime, steps: list[Step], spec: CalendarSpec, now: datetime
+    ) -> SlaState:
+        return sla_state(
+            opened_at=opened,
+            steps=steps,
+            targets=sla.targets,
+            rules=sla.rules,
+            calendar=spec,
+            now=now,
+            explained=False,
+        )
 
-    def why(self, level: Level) -> str:
-        if level.pk not in self._why:
-            self._why[level.pk] = describe(level)
-        return self._why[level.pk]
+    def level(self, level_id: int) -> Level:
+        return self._by_id[level_id]
 
-
-def _silence(opened: datetime, steps: list[Step]) -> list[tuple[datetime, datetime, bool, bool]]:
-    """(from, silent since, waiting on the requester, open) for each stretch between status
-    moves and public replies, as the tick's `_silent_since` replays them."""
-    since, waiting, is_open = opened, False, True
-    segments = [(opened, since, waiting, is_open)]
-    for step in steps:
-        resumed = waiting and step.to_status and step.to_status not in PAUSING
-        if step.by_team or resumed:
-            since = max(since, step.at)
-        if step.to_status:
-            waiting = step.to_status in PAUSING
-            is_open = step.to_status in OPEN
-        segments.append((step.at, since, waiting, is_open))
-    return segments
+    def event_data(self, level: Level, service_id: int) -> dict:
+        """The fired level's timeline entry, as the tick writes it."""
+        return escalation_data(
+            level,
+            why=self._why[level.pk],
+            by_requester=False,
+            notified=self._told[(service_id, level.pk)],
+        )
 
 
 def service_levels_create(
@@ -284,50 +292,35 @@ def service_levels_create(
     end: datetime,
 ) -> ServiceLevels:
     """The city calendar, an active agreement for everyone per department, and a ladder."""
-    calendar = BusinessCalendar.objects.create(
+    calendar: BusinessCalendar = calendar_create(
         name="City business hours",
         time_zone="America/New_York",
         holiday_country="US",
         holiday_subdivision="PA",
-        created_at=established_at,
-        updated_at=established_at,
+        intervals=[(weekday, time(8), time(17)) for weekday in range(5)],
+        now=established_at,
     )
-    WorkingInterval.objects.bulk_create(
-        WorkingInterval(calendar=calendar, weekday=weekday, start=time(8), end=time(17))
-        for weekday in range(5)
-    )
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
+    agreement_ids = {}
+    for department in departments:
+        agreement = agreement_create(
             name=f"{department.name} for all departments",
             provider=department,
-            applies_to_everyone=True,
             calendar=calendar,
-            status=Agreement.Status.ACTIVE,
             effective_from=established_at.date(),
-            point_person_id=department.lead_id,
-            created_at=established_at,
-            updated_at=established_at,
+            point_person=department.lead,
+            now=established_at,
         )
-        for department in departments
-    )
-    targets: dict[int, dict[int, Targets]] = {}
-    target_rows = []
-    for department, agreement in zip(departments, agreements, strict=True):
         table = FAST_TARGETS if department.code in FAST_DEPARTMENTS else TARGETS
-        targets[department.pk] = {
-            priority: Targets(timedelta(minutes=response), timedelta(minutes=resolution))
-            for priority, (response, resolution) in table.items()
-        }
-        target_rows += [
-            AgreementTarget(
-                agreement=agreement,
-                priority=priority,
-                first_response_minutes=response,
-                resolution_minutes=resolution,
-            )
-            for priority, (response, resolution) in table.items()
-        ]
-    AgreementTarget.objects.bulk_create(target_rows)
+        agreement_set_targets(agreement=agreement, targets=table, now=established_at)
+        agreement_ids[department.pk] = agreement_activate(
+            agreement=agreement, now=established_at
+        ).pk
+    agreements = {
+        agreement.provider_id: agreement
+        for agreement in Agreement.objects.filter(pk__in=agreement_ids.values())
+        .select_related("calendar")
+        .prefetch_related("targets")
+    }
 
     adopted_at = end - timedelta(days=ESCALATION_DAYS)
     policies = Policy.objects.bulk_create(
@@ -359,10 +352,5 @@ def service_levels_create(
     for level in levels:
         by_department[level.policy.department_id].append(level)
     return ServiceLevels(
-        calendar=calendar,
-        end=end,
-        adopted_at=adopted_at,
-        agreement_ids={a.provider_id: a.pk for a in agreements},
-        targets=targets,
-        levels=by_department,
+        end=end, adopted_at=adopted_at, agreements=agreements, levels=by_department
     )
