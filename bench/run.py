@@ -128,20 +128,24 @@ def ensure_wrk() -> str:
     return found
 
 
+def seeder_env(base: dict) -> dict:
+    """`base` for the seeder: the product's settings plus the bench app (`bench.settings`),
+    with this repository on the path for `bench` itself (the product's package is installed
+    without it)."""
+    path = os.pathsep.join(p for p in (str(ROOT), base.get("PYTHONPATH", "")) if p)
+    return {**base, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": path}
+
+
 def seed_constants() -> dict:
-    """The generator's version and well-known accounts, read from the installed package."""
+    """The generator's version and well-known accounts, read from the seeder."""
     script = (
         "import json, django\n"
         "django.setup()\n"
-        "from staffdesk.config import benchseed as b\n"
+        "from bench import seed as b\n"
         "print(json.dumps({name: getattr(b, name) for name in ('GENERATOR_VERSION', "
         "'BENCH_AGENT', 'BENCH_EMPLOYEE', 'BENCH_SERVICE', 'PASSWORD', 'SEARCH_WORD')}))\n"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings",
-        "STAFFDESK_VAR_DIR": str(CACHE / "var"),
-    }
+    env = seeder_env({**os.environ, "STAFFDESK_VAR_DIR": str(CACHE / "var")})
     out = run([str(BIN / "python"), "-c", script], env=env, capture=True)
     return json.loads(out.strip().splitlines()[-1])
 
@@ -233,7 +237,7 @@ class Database:
                     "--now",
                     cached["history_end"],
                 ],
-                env=env,
+                env=seeder_env(env),
             )
             seconds = time.monotonic() - started
             if self.config.db == "sqlite":

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "staffdesk.escalation",
     "staffdesk.open311",
     "staffdesk.config",
+    "staffdesk.demo",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from staffdesk.requests.sla.clocks import Clock, SlaState
+from staffdesk.requests.sla.clocks import Clock, SlaState, Step
 from staffdesk.sla.businesstime import CalendarSpec, add_business_time
 
 
@@ -47,6 +47,25 @@ class Situation:
 class Plan:
     fire: list[Rule]  # due now, in level order
     next_at: datetime | None  # when the next unfired level falls due, if the timeline stays
+
+
+def silent_since(
+    *, opened_at: datetime, steps: Sequence[Step], pausing: frozenset[str], now: datetime
+) -> datetime:
+    """Where silence counts from at `now`: the team's last public word or status move, or the
+    end of the last wait on the requester (silence is not counted while the ball is in the
+    requester's court), else the filing. `steps` in timeline order."""
+    since = opened_at
+    waiting = False
+    for step in steps:
+        if step.at > now:
+            break
+        resumed = waiting and step.to_status and step.to_status not in pausing
+        if step.by_team or resumed:
+            since = max(since, step.at)
+        if step.to_status:
+            waiting = step.to_status in pausing
+    return since
 
 
 def threshold(rule: Rule, target: timedelta) -> timedelta:

@@ -37,6 +37,22 @@ def describe(level: Level) -> str:
             return f"no public answer or status change from the team for {_minutes(minutes)}"
 
 
+def escalation_data(
+    level: Level, *, why: str, by_requester: bool, notified: list[str], done: dict | None = None
+) -> dict:
+    """The data of a fired level's timeline entry, which the request page and the API read:
+    the level, why it fired (empty for a requester's escalation, whose reason is the body),
+    whom it told by name and what its actions did."""
+    return {
+        "level": level.position,
+        "name": level.name,
+        "why": why,
+        "by_requester": by_requester,
+        "notified": notified,
+        **(done or {}),
+    }
+
+
 def _minutes(minutes: int) -> str:
     return format_duration(timedelta(minutes=minutes))
 
@@ -142,14 +158,13 @@ class Firing:
                 # A requester's escalation is theirs to see; the policy's own steps are the team's.
                 is_internal=not by_requester,
                 body=reason,
-                data={
-                    "level": level.position,
-                    "name": level.name,
-                    "why": "" if by_requester else why,
-                    "by_requester": by_requester,
-                    "notified": [person.display_name for person in told],
-                    **done,
-                },
+                data=escalation_data(
+                    level,
+                    why="" if by_requester else why,
+                    by_requester=by_requester,
+                    notified=[person.display_name for person in told],
+                    done=done,
+                ),
             )
         )
         subject = f"[{request.number}] Escalated to level {level.position} ({level.name})"

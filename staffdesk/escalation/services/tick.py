@@ -13,7 +13,7 @@ from staffdesk.core import clock
 from staffdesk.directory.models import Department
 from staffdesk.escalation.selectors import PolicyCache, fired_level_ids
 from staffdesk.escalation.services.firing import Firing
-from staffdesk.escalation.triggers import Situation, plan
+from staffdesk.escalation.triggers import Situation, plan, silent_since
 from staffdesk.requests.models import Request
 from staffdesk.requests.sla.clocks import Rules, Step
 from staffdesk.requests.sla.store import calendar_for, compute, steps_for_many
@@ -29,28 +29,12 @@ def situation_for(request: Request, steps: list[Step], *, now: datetime) -> Situ
         sla=compute(request, now=now, steps=steps, calendar=sla_calendar),
         sla_calendar=sla_calendar,
         activity_calendar=sla_calendar or _around_the_clock(),
-        last_team_activity=_silent_since(request, steps, pausing=pausing, now=now),
+        last_team_activity=silent_since(
+            opened_at=request.created_at, steps=steps, pausing=pausing, now=now
+        ),
         is_open=request.is_open,
         is_paused=request.status in pausing,
     )
-
-
-def _silent_since(
-    request: Request, steps: list[Step], *, pausing: frozenset[str], now: datetime
-) -> datetime:
-    """The team's last public word or status move, or the end of the last wait on the
-    requester (silence is not counted while the ball is in the requester's court)."""
-    since = request.created_at
-    waiting = False
-    for step in steps:
-        if step.at > now:
-            break
-        resumed = waiting and step.to_status and step.to_status not in pausing
-        if step.by_team or resumed:
-            since = max(since, step.at)
-        if step.to_status:
-            waiting = step.to_status in pausing
-    return since
 
 
 def _around_the_clock() -> CalendarSpec:

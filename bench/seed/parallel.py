@@ -13,8 +13,8 @@ import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 
-from staffdesk.config.benchseed.history import Timeline, clock_columns
-from staffdesk.config.benchseed.service_levels import ServiceLevels
+from bench.seed.history import Timeline, clock_columns
+from bench.seed.service_levels import ServiceLevels
 
 _inherited: tuple[ServiceLevels, Timeline] | None = None
 

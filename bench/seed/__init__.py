@@ -1,10 +1,12 @@
 """The benchmark organization: 40 departments, 30,000 people, 400 services and N requests
 over three years, generated in bulk for `staffdesk bench-seed` and `make bench`.
 
-Unlike the demo (`config/demo/`), which plays its history through the request services,
-this writes rows directly, because a million requests through the services would take
-hours. The rows are the ones those services would have written (see `history.py`), and
-`tests/config/test_bench_seed.py` checks the invariants they keep. All randomness comes from
+Unlike the demo (`staffdesk/demo/`), which plays its history through the request services,
+this writes the requests and their timelines directly, because a million requests through
+the services would take hours. The rows are the ones those services would have written (see
+`history.py`); their clocks and escalations are computed by the product's own functions
+(see `service_levels.py`), and `tests/bench/test_bench_seed.py` checks the invariants they
+keep. The calendar and agreements go through the SLA services. All randomness comes from
 one `random.Random(seed)`; the history ends at `now` rounded down to midnight UTC, so the
 same seed and the same end day give the same rows.
 """
@@ -20,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 
-from staffdesk.config.benchseed import loader
-from staffdesk.config.benchseed.history import (
+from bench.seed import loader
+from bench.seed.history import (
     ESCALATION_COLUMNS,
     EVENT_COLUMNS,
     OPEN,
@@ -31,16 +33,16 @@ from staffdesk.config.benchseed.history import (
     finish,
     history_rows,
 )
-from staffdesk.config.benchseed.organization import (
+from bench.seed.organization import (
     BENCH_AGENT,
     BENCH_EMPLOYEE,
     BENCH_SERVICE,
     PASSWORD,
     organization_create,
 )
-from staffdesk.config.benchseed.parallel import Clocks
-from staffdesk.config.benchseed.service_levels import service_levels_create
-from staffdesk.config.benchseed.words import DEPARTMENTS, SEARCH_WORD
+from bench.seed.parallel import Clocks
+from bench.seed.service_levels import service_levels_create
+from bench.seed.words import DEPARTMENTS, SEARCH_WORD
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict
 from staffdesk.directory.models import Department
@@ -147,7 +149,8 @@ def bench_seed(
         ids = EventIds()
         if workers is None:
             workers = (os.cpu_count() or 1) if requests > CHUNK else 0
-        levels.prepare(range(timeline.start.year, end.year + 1))  # before any worker forks
+        # Before any worker forks: afterwards the clocks read nothing from the database.
+        levels.prepare(range(timeline.start.year, end.year + 1), organization.service_rows)
 
         def load(rows: tuple[list[tuple], list[tuple], list[tuple]]) -> None:
             request_rows, event_rows, ledger_rows = rows

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 
+from bench.seed import words
 from staffdesk.catalog.models import FormField, Service
-from staffdesk.config.benchseed import words
 from staffdesk.directory.models import Department, Membership, Person
 
 PASSWORD = "staffdesk-bench"  # noqa: S105 - the published password of every benchmark account
@@ -56,7 +56,6 @@ class ServicePlan:
     confidential: bool
     point_id: int
     point_name: str
-    recipients: dict[str, str]  # who its escalation levels tell: point, backup and lead names
     team_ids: frozenset[int]  # who works on its requests (`can_work_on`)
     answers: tuple[str, ...]  # JSON texts of plausible answers to its form
     weight: float
@@ -71,6 +70,7 @@ class Organization:
     person_ids: list[int]
     person_department_ids: list[int]
     services: list[ServicePlan]
+    service_rows: list[Service]  # with their department, point person and backup
     memberships: int
 
 
@@ -209,11 +209,6 @@ def organization_create(
             confidential=service.confidential,
             point_id=service.point_person.pk,
             point_name=service.point_person.display_name,
-            recipients={
-                "point": service.point_person.display_name,
-                "backup": service.backup.display_name,
-                "lead": teams[service.department_id][-1].display_name,
-            },
             team_ids=frozenset(person.pk for person in teams[service.department_id]),
             answers=_answer_texts(rng, form),
             weight=weight,
@@ -226,5 +221,6 @@ def organization_create(
         person_ids=[person.pk for person in person_rows],
         person_department_ids=[person.department_id for person in person_rows],
         services=plans,
+        service_rows=service_rows,
         memberships=len(memberships),
     )

@@ -1,5 +1,5 @@
-"""The demo organization: a small city government with 90 days of requests, generated
-through the real services so that everything in it is consistent.
+"""The demo organization: a small city government with 90 days of requests, generated from
+the data files through the real services so that everything in it is consistent.
 
 Used by `staffdesk demo` (and so by `make run`). All randomness comes from one generator
 seeded with `seed`: two runs with the same seed on the same day give the same city (the
@@ -16,14 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from staffdesk.catalog.models import Service
-from staffdesk.config.demo.agreements import agreements_create
-from staffdesk.config.demo.catalog import catalog_create
-from staffdesk.config.demo.clock import WorkingClock
-from staffdesk.config.demo.escalation import escalation_policies_create
-from staffdesk.config.demo.history import history_create
-from staffdesk.config.demo.organization import PASSWORD, organization_create
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict
+from staffdesk.demo import data
+from staffdesk.demo.agreements import agreements_create
+from staffdesk.demo.catalog import catalog_create
+from staffdesk.demo.clock import WorkingClock
+from staffdesk.demo.escalation import escalation_policies_create
+from staffdesk.demo.history import history_create
+from staffdesk.demo.organization import organization_create
 from staffdesk.directory.models import Department, Person
 from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.models import Notification
@@ -34,45 +35,7 @@ DEFAULT_SEED = 7
 HISTORY_DAYS = 90
 
 
-@dataclass(frozen=True)
-class SignIn:
-    """A well-known demo account and what to try with it."""
-
-    role: str
-    username: str
-    who: str
-    try_this: str
-
-    password = PASSWORD
-
-
-SIGN_INS = (
-    SignIn(
-        "employee",
-        "employee",
-        "Priya Natarajan, Finance analyst",
-        "answer IT's question on your laptop request, escalate your unanswered VPN request, "
-        "file a request, close a resolved one",
-    ),
-    SignIn(
-        "agent",
-        "agent",
-        "Sofia Castillo, IT desktop support",
-        "your queue (laptops, accounts): reply, add an internal note, resolve",
-    ),
-    SignIn(
-        "lead",
-        "lead",
-        "Marcus Webb, Chief Information Officer",
-        "the whole IT queue: reassign, change a priority, file on someone's behalf",
-    ),
-    SignIn(
-        "admin",
-        "admin",
-        "Grace Liu, Mayor's office",
-        "/admin/ and every request that is not confidential",
-    ),
-)
+SIGN_INS = data.sign_ins()
 
 
 @dataclass(frozen=True)

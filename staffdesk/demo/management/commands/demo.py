@@ -3,14 +3,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from staffdesk.config.demo import (
+from staffdesk.core.errors import Conflict
+from staffdesk.demo.services import (
     DEFAULT_SEED,
     SIGN_INS,
     demo_create,
     organization_exists,
     sign_ins_exist,
 )
-from staffdesk.core.errors import Conflict
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""`staffdesk bench-seed`, the benchmark dataset: a 1,000-request smoke run of the real command."""
+"""`staffdesk bench-seed` (bench/seed/), the benchmark dataset: a 1,000-request smoke run of the
+real command."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from staffdesk.catalog.models import FormField, Service
-from staffdesk.config.benchseed import (
+from bench.seed import (
     BENCH_AGENT,
     BENCH_SERVICE,
     PASSWORD,
     SEARCH_WORD,
     bench_seed,
 )
+from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.selectors import level_rule

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from staffdesk.config.benchseed import (
+from bench.seed import (
     BENCH_AGENT,
     BENCH_EMPLOYEE,
     DEFAULT_SEED,

@@ -1,5 +1,6 @@
 """The plan of the demo's history: which requests are filed, when, by whom, and how far each
-gets. Times are shares of the history, turned into instants only when the cases are played.
+gets (how many, the status weights and the employee's own cases: `data/history.toml`). Times
+are shares of the history, turned into instants only when the cases are played.
 """
 
 from __future__ import annotations
@@ -7,57 +8,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from staffdesk.config.demo.catalog import Catalog, ServiceSpec
-from staffdesk.config.demo.organization import Organization
+from staffdesk.demo import data
+from staffdesk.demo.catalog import Catalog
+from staffdesk.demo.data import ServiceSpec
+from staffdesk.demo.organization import Organization
 from staffdesk.directory.models import Person
-from staffdesk.requests.models import Priority, Status
-
-REQUESTS = 200
-
-# How far the history of a case gets, by age (share of the 90 days, newest first).
-STATUS_WEIGHTS: list[tuple[float, dict[str, int]]] = [
-    (0.07, {"new": 30, "acknowledged": 25, "in_progress": 25, "waiting_on_requester": 10,
-            "resolved": 5, "cancelled": 5}),
-    (0.22, {"new": 3, "acknowledged": 7, "in_progress": 20, "waiting_on_requester": 15,
-            "resolved": 25, "closed": 20, "cancelled": 5}),
-    (1.01, {"in_progress": 3, "waiting_on_requester": 2, "resolved": 4, "closed": 81,
-            "cancelled": 10}),
-]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Featured:
-    """One of the employee sign-in's own cases."""
-
-    service: str
-    status: str
-    age: float
-    priority: int | None = None  # None: drawn like every other case's
-    escalation: str = ""  # the requester escalates with this reason once the target passes
-
-
-# The employee sign-in's own cases, so each state can be seen from the requester's side:
-# among them a repair nobody answered for a week, which the employee escalated, and an
-# unanswered VPN request where the Escalate button waits for the next level.
-FEATURED: list[Featured] = [
-    Featured("it-software", Status.NEW, 0.002),
-    Featured("hr-leave", Status.ACKNOWLEDGED, 0.01),
-    Featured("it-laptop", Status.WAITING_ON_REQUESTER, 0.015),
-    Featured("fac-room-setup", Status.RESOLVED, 0.03),
-    Featured("it-vpn", Status.NEW, 0.045, priority=Priority.P4),
-    Featured("proc-purchase", Status.IN_PROGRESS, 0.06),
-    Featured(
-        "fac-repair",
-        Status.NEW,
-        0.12,
-        priority=Priority.P3,
-        escalation="It is 14 °C in our office and nobody has answered in a week. We are "
-        "working in coats; please send someone today.",
-    ),
-    Featured("fleet-pool", Status.CANCELLED, 0.2),
-    Featured("it-password", Status.CLOSED, 0.4),
-]
-FEATURED_REQUESTER = "employee"
+from staffdesk.requests.models import Status
 
 
 @dataclass
@@ -82,14 +38,18 @@ def cases_plan(
     """Every case of the history, in filing order; `span` is the history's working minutes."""
     requestable = [spec for spec in catalog.specs.values() if spec.weight]
     weights = [spec.weight for spec in requestable]
+    history = data.history()
+    featured_cases = data.featured()
+    status_weights = data.status_weights()
     cases: list[Case] = []
-    for _ in range(REQUESTS - len(FEATURED)):
+    for _ in range(history["requests"] - len(featured_cases)):
         age = rng.random()
         spec = rng.choices(requestable, weights)[0]
         requester, on_behalf_of = _pick_requester(rng, organization, spec)
-        cases.append(Case(age, spec, _pick_status(rng, age), requester, on_behalf_of))
-    employee = organization.people[FEATURED_REQUESTER]
-    for featured in FEATURED:
+        status = _pick_status(rng, age, status_weights)
+        cases.append(Case(age, spec, status, requester, on_behalf_of))
+    employee = organization.people[history["featured_requester"]]
+    for featured in featured_cases:
         spec = catalog.specs[featured.service]
         cases.append(
             Case(
@@ -112,8 +72,10 @@ def cases_plan(
     return cases
 
 
-def _pick_status(rng: random.Random, age: float) -> str:
-    table = next(weights for limit, weights in STATUS_WEIGHTS if age < limit)
+def _pick_status(
+    rng: random.Random, age: float, status_weights: list[tuple[float, dict[str, int]]]
+) -> str:
+    table = next(weights for limit, weights in status_weights if age < limit)
     return rng.choices(list(table), list(table.values()))[0]
 
 

@@ -175,7 +175,7 @@ def test_a_failure_leaves_nothing_half_written(db, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("staffdesk.config.demo.history_create", broken)
+    monkeypatch.setattr("staffdesk.demo.services.history_create", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         run_demo()
     assert not Department.objects.exists()

@@ -2,7 +2,8 @@
 
 Every case is planned first (see `plan`), then played in the order the cases were filed,
 each step with a backdated `now`, so numbers, timelines and notifications come out exactly
-as if people had used the application.
+as if people had used the application. How long each step takes and what people write are
+in `data/history.toml`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Any
 from django.utils import timezone
 
 from staffdesk.catalog.models import FormField
-from staffdesk.config.demo.catalog import Catalog, FieldSpec
-from staffdesk.config.demo.clock import WORKING_DAY_MINUTES, WorkingClock
-from staffdesk.config.demo.organization import AWAY, Organization
-from staffdesk.config.demo.plan import Case, cases_plan
+from staffdesk.demo import data
+from staffdesk.demo.catalog import Catalog
+from staffdesk.demo.clock import WORKING_DAY_MINUTES, WorkingClock
+from staffdesk.demo.data import FieldSpec
+from staffdesk.demo.organization import Organization
+from staffdesk.demo.plan import Case, cases_plan
 from staffdesk.directory.models import Person
 from staffdesk.directory.services import person_set_away
 from staffdesk.escalation.services import request_escalate
@@ -36,67 +39,6 @@ from staffdesk.requests.services import (
 Datatype = FormField.Datatype
 NEWEST_MINUTES_AGO = 2.0  # the last event of the history lies at least this far in the past
 SAME_TIME = timedelta(seconds=30)  # a note written right after the change it explains
-
-
-# Working minutes between a step and the one before it: (shortest, longest).
-DELAYS: dict[str, tuple[float, float]] = {
-    "watch": (2, 90),
-    "nudge": (400, 1600),
-    "ack": (5, 240),
-    "agent_reply": (2, 120),
-    "note": (10, 480),
-    "priority": (5, 120),
-    "reassign": (10, 300),
-    "start": (10, 600),
-    "ask": (20, 600),
-    "waiting": (1, 3),
-    "answer": (30, 1500),
-    "resolve": (60, 2700),
-    "reopen": (60, 1200),
-    "close_requester": (30, 1500),
-    "close_team": (1500, 3000),
-    "cancel_requester": (20, 1200),
-    "cancel_team": (10, 600),
-    "escalate": (1500, 2000),  # past any first-response target of a featured case
-}
-
-AGENT_REPLIES = (
-    "Thanks {first}, I have picked this up and will keep you posted here.",
-    "Got it. I will look at this today.",
-    "Thanks for the details, {first}. I will come back to you shortly.",
-)
-NUDGES = (
-    "Any news on this? We are getting close to the date.",
-    "Hi, just checking whether this is still on track.",
-    "Could you give me an update, please?",
-)
-REOPENS = (
-    "Sorry, it is happening again since this morning.",
-    "Not quite there yet: one part is still missing.",
-    "Thanks, but the problem is back.",
-)
-THANKS = ("Thank you, all good!", "Works perfectly, thanks a lot.", "Great, thanks.", "")
-TEAM_CLOSINGS = (
-    "Closing: no further problems reported.",
-    "Closing after a week without news. File a new request if you need more.",
-)
-REQUESTER_CANCELS = (
-    "No longer needed, thanks.",
-    "Filed this by mistake, sorry.",
-    "We found another way; please cancel.",
-)
-TEAM_CANCELS = (
-    "Duplicate of an earlier request; we continue there.",
-    "As discussed on the phone, this is not needed any more.",
-    "This is handled by the county, not the city; I have sent you their contact.",
-)
-HANDOVERS = (
-    "{name} knows this best; handing it over.",
-    "Rebalancing the queue: {name} takes this one.",
-    "{name} is on site there tomorrow; reassigning.",
-)
-GENERIC_QUESTION = ("Could you confirm the details above are still correct?", "Yes, all correct.")
-GENERIC_NOTES = ("Checked the history: first request of this kind from this team.",)
 
 
 @dataclass
@@ -178,9 +120,12 @@ class _Player:
                 people[delegate],
                 timezone.localdate(clock.at(0)) + timedelta(days=days_after),
             )
-            for username, delegate, working_days, days_after in AWAY
+            for username, delegate, working_days, days_after in (
+                (a.person, a.delegate, a.working_days_before, a.days_after) for a in data.absences()
+            )
         }
         self.started: set[str] = set()
+        self.delays = data.delays()
 
     def start_absences(self, *, until: datetime | None) -> None:
         """Record the absences that have begun by `until` (all when None), so routing sees them."""
@@ -194,7 +139,7 @@ class _Player:
     def play(self, case: Case) -> Request:
         rng, spec = self.rng, case.spec
         minutes_ago = case.minutes_ago
-        delays = [rng.uniform(*DELAYS[beat]) for beat in case.beats]
+        delays = [rng.uniform(*self.delays[beat]) for beat in case.beats]
         delays = _fit(delays, budget=minutes_ago - NEWEST_MINUTES_AGO)
         filed_at = self.clock.at(minutes_ago)
         self.start_absences(until=filed_at)
@@ -260,7 +205,9 @@ class _Step:
         self.request = request
         self.display = display
         self.customer = case.on_behalf_of or case.requester  # who answers questions
-        self.question, self.reply = self._pick(case.spec.questions or (GENERIC_QUESTION,))
+        self.question, self.reply = self._pick(
+            case.spec.questions or (data.lines("generic_question"),)
+        )
 
     def _pick(self, options: tuple[Any, ...]) -> Any:
         chosen = self.rng.choice(options)
@@ -276,15 +223,18 @@ class _Step:
                 self._watch(moment)
             case "nudge":
                 request_reply(
-                    request=request, author=self.customer, body=self._pick(NUDGES), now=moment
+                    request=request,
+                    author=self.customer,
+                    body=self._pick(data.lines("nudges")),
+                    now=moment,
                 )
             case "ack":
                 self._move(worker, Status.ACKNOWLEDGED, moment)
             case "agent_reply":
-                body = self._pick(AGENT_REPLIES)
+                body = self._pick(data.lines("agent_replies"))
                 request_reply(request=request, author=worker, body=body, now=moment)
             case "note":
-                body = self._pick(spec.notes or GENERIC_NOTES)
+                body = self._pick(spec.notes or data.lines("generic_notes"))
                 request_add_note(request=request, author=worker, body=body, now=moment)
             case "priority":
                 self._reprioritise(worker, moment)
@@ -302,17 +252,17 @@ class _Step:
                 note = self._pick(spec.resolutions)
                 self._move(worker, Status.RESOLVED, moment, note)
             case "reopen":
-                body = self._pick(REOPENS)
+                body = self._pick(data.lines("reopens"))
                 request_reply(request=request, author=self.customer, body=body, now=moment)
             case "close_requester":
-                self._move(self.customer, Status.CLOSED, moment, self._pick(THANKS))
+                self._move(self.customer, Status.CLOSED, moment, self._pick(data.lines("thanks")))
             case "close_team":
-                self._move(worker, Status.CLOSED, moment, self._pick(TEAM_CLOSINGS))
+                self._move(worker, Status.CLOSED, moment, self._pick(data.lines("team_closings")))
             case "cancel_requester":
-                note = self._pick(REQUESTER_CANCELS)
+                note = self._pick(data.lines("requester_cancels"))
                 self._move(self.customer, Status.CANCELLED, moment, note)
             case "cancel_team":
-                self._move(worker, Status.CANCELLED, moment, self._pick(TEAM_CANCELS))
+                self._move(worker, Status.CANCELLED, moment, self._pick(data.lines("team_cancels")))
             case "escalate":
                 self._escalate(moment)
             case _:
@@ -383,5 +333,5 @@ class _Step:
             return
         assignee = self.rng.choice(choices)
         self.request = request_assign(request=request, actor=lead, assignee=assignee, now=moment)
-        body = self.rng.choice(HANDOVERS).format(name=assignee.first_name)
+        body = self.rng.choice(data.lines("handovers")).format(name=assignee.first_name)
         request_add_note(request=self.request, author=lead, body=body, now=moment + SAME_TIME)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
 
-from staffdesk.config.benchseed import words
-from staffdesk.config.benchseed.organization import Organization
-from staffdesk.config.benchseed.service_levels import ServiceLevels
+from bench.seed import words
+from bench.seed.organization import Organization
+from bench.seed.service_levels import ServiceLevels
 from staffdesk.requests.models import OPEN_STATUSES, Channel, Priority, RequestEvent, Status
 from staffdesk.requests.sla.clocks import Step
 from staffdesk.requests.sla.store import STORED_FIELDS
@@ -207,7 +207,7 @@ class Chunk:
     request_rows: list[tuple]  # without the SLA and escalation columns
     event_rows: list[tuple]
     clock_inputs: list[tuple]  # see `clock_columns`
-    recipients: list[dict[str, str]]  # each request's service's point, backup and lead
+    service_ids: list[int]  # each request's service (whom its escalation levels tell)
 
 
 def history_rows(
@@ -258,7 +258,7 @@ def history_rows(
         request_rows: list[tuple] = []
         event_rows: list[tuple] = []
         clock_inputs: list[tuple] = []
-        recipients: list[dict[str, str]] = []
+        service_ids: list[int] = []
         event_id = ids.event
         for offset, service_index in enumerate(picks):
             request_id = begin + offset + 1
@@ -357,7 +357,7 @@ def history_rows(
                     body = notes[int(draw() * len(notes))]
                     event_rows.append((event_id, request_id, N, assignee, at, True, body, "{}"))
             clock_inputs.append((department_id, priority, created, clock_steps, status))
-            recipients.append(service.recipients)
+            service_ids.append(service.id)
             request_rows.append(
                 (
                     request_id,
@@ -384,7 +384,7 @@ def history_rows(
                 )
             )
         ids.event = event_id
-        yield Chunk(request_rows, event_rows, clock_inputs, recipients)
+        yield Chunk(request_rows, event_rows, clock_inputs, service_ids)
 
 
 def clock_columns(levels: ServiceLevels, timeline: Timeline, inputs: list[tuple]) -> list[tuple]:
@@ -427,21 +427,15 @@ def finish(
 ) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """The chunk's request, event and ledger rows, with its clocks and fired levels."""
     request_rows, event_rows, ledger_rows = [], chunk.event_rows, []
-    for row, recipients, (*fields, fired) in zip(
-        chunk.request_rows, chunk.recipients, columns, strict=True
+    for row, service_id, (*fields, fired) in zip(
+        chunk.request_rows, chunk.service_ids, columns, strict=True
     ):
         request_rows.append((*row, *fields))
         for level_id, fired_at in fired:
             level = levels.level(level_id)
             ids.event += 1
             ids.ledger += 1
-            data = {
-                "level": level.position,
-                "name": level.name,
-                "why": levels.why(level),
-                "by_requester": False,
-                "notified": [recipients[levels.notifies(level)]],
-            }
+            data = levels.event_data(level, service_id)
             event_rows.append(
                 (ids.event, row[0], ESCALATION, None, fired_at, True, "", json.dumps(data))
             )

@@ -1,0 +1,308 @@
+"""The demo's data files (`data/*.toml`), read into the typed specs the generator plays.
+
+Each file says in its header what its keys mean. Durations of business time are written
+"30m", "4h" or "2d", a day being one working day of the demo calendar (`agreements.toml`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).with_name("data")
+
+# A field is required unless its data says otherwise for these datatypes, optional for the
+# others (text, multivaluelist).
+REQUIRED_BY_DEFAULT = {"string", "number", "datetime", "singlevaluelist"}
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """One data file, parsed (once per process)."""
+    with (DATA / f"{name}.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+# --- Organization -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    """One demo employee; the first of each department is its lead."""
+
+    username: str
+    first_name: str
+    last_name: str
+    title: str
+    manager: str | None = None  # a username; a department lead's manager is outside it
+    agent: bool = False  # on the department's service team
+    superuser: bool = False
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Someone away at the end of the history: since `working_days_before` now, through
+    `days_after` it, their new work routed to `delegate`."""
+
+    person: str
+    delegate: str
+    working_days_before: int
+    days_after: int
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A well-known demo account and what to try with it."""
+
+    role: str
+    username: str
+    who: str
+    try_this: str
+
+    @property
+    def password(self) -> str:
+        return password()
+
+
+def password() -> str:
+    return load("organization")["password"]
+
+
+def email_domain() -> str:
+    return load("organization")["email_domain"]
+
+
+def departments() -> list[tuple[str, str, str | None]]:
+    """(code, name, parent code), parents before their children."""
+    return [(d["code"], d["name"], d.get("parent")) for d in load("organization")["departments"]]
+
+
+def people() -> dict[str, list[PersonSpec]]:
+    """People by department code, each department's lead first."""
+    return {
+        code: [PersonSpec(**person) for person in listed]
+        for code, listed in load("organization")["people"].items()
+    }
+
+
+def absences() -> list[Absence]:
+    return [Absence(**absence) for absence in load("organization")["away"]]
+
+
+def sign_ins() -> tuple[SignIn, ...]:
+    return tuple(SignIn(**sign_in) for sign_in in load("organization")["sign_ins"])
+
+
+# --- Catalog ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One form question, with what demo requesters answer to it."""
+
+    code: str
+    label: str
+    datatype: str
+    required: bool = False
+    description: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # lists: (key, name)
+    samples: tuple[str, ...] = ()  # string and text answers
+    low: float = 0  # number answers
+    high: float = 0
+    decimals: int = 0
+    days: tuple[int, int] = (2, 30)  # datetime answers: days after filing
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service, its form, and the lines its cases are written with (see `catalog.toml`)."""
+
+    department: str
+    code: str
+    name: str
+    group: str
+    description: str
+    keywords: str
+    point: str
+    backup: str
+    fields: tuple[FieldSpec, ...] = ()
+    confidential: bool = False
+    information: bool = False
+    weight: int = 0
+    customers: tuple[str, ...] = ()
+    requests: tuple[tuple[str, str], ...] = ()
+    questions: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+
+
+def services() -> list[ServiceSpec]:
+    data = load("catalog")
+    named = data["choices"]
+    return [_service(entry, named) for entry in data["services"]]
+
+
+def _service(entry: dict[str, Any], named: dict[str, list[list[str]]]) -> ServiceSpec:
+    entry = dict(entry)
+    fields = tuple(_field(field, named) for field in entry.pop("fields", ()))
+    for key in ("customers", "notes", "resolutions"):
+        if key in entry:
+            entry[key] = tuple(entry[key])
+    for key in ("requests", "questions"):
+        if key in entry:
+            entry[key] = tuple(_pair(pair) for pair in entry[key])
+    return ServiceSpec(fields=fields, **entry)
+
+
+def _field(entry: dict[str, Any], named: dict[str, list[list[str]]]) -> FieldSpec:
+    entry = dict(entry)
+    entry.setdefault("required", entry["datatype"] in REQUIRED_BY_DEFAULT)
+    if "choices" in entry:
+        choices = entry["choices"]
+        entry["choices"] = tuple(
+            _pair(c) for c in (named[choices] if isinstance(choices, str) else choices)
+        )
+    if "samples" in entry:
+        entry["samples"] = tuple(entry["samples"])
+    if "days" in entry:
+        low, high = entry["days"]
+        entry["days"] = (low, high)
+    return FieldSpec(**entry)
+
+
+def _pair(values: list[str]) -> tuple[str, str]:
+    first, second = values
+    return first, second
+
+
+# --- Agreements and escalation ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's business calendar."""
+
+    name: str
+    time_zone: str
+    holiday_country: str
+    holiday_subdivision: str
+    weekdays: tuple[int, ...]
+    opens: time
+    closes: time
+
+    @property
+    def day_minutes(self) -> int:
+        """Business minutes in one working day: what "1d" means."""
+        today = datetime(2000, 1, 3)
+        span = datetime.combine(today, self.closes) - datetime.combine(today, self.opens)
+        return int(span.total_seconds()) // 60
+
+
+Targets = dict[int, tuple[int, int]]  # priority -> (first response, resolution), business minutes
+
+
+@dataclass(frozen=True)
+class Promise:
+    """A providing department's agreement: targets and what each side commits to."""
+
+    provider: str
+    targets: Targets
+    provides: str
+    expects: str
+
+
+def calendar() -> DemoCalendar:
+    entry = dict(load("agreements")["calendar"])
+    entry["weekdays"] = tuple(entry["weekdays"])
+    return DemoCalendar(**entry)
+
+
+def default_agreement() -> dict[str, Any]:
+    """The organization default: name, provider code, commitments and targets."""
+    entry = dict(load("agreements")["default"])
+    entry["targets"] = _targets(entry["targets"])
+    return entry
+
+
+def promises() -> list[Promise]:
+    return [
+        Promise(
+            provider=entry["provider"],
+            targets=_targets(entry["targets"]),
+            provides=entry["provides"],
+            expects=entry["expects"],
+        )
+        for entry in load("agreements")["promises"]
+    ]
+
+
+def ladder() -> list[dict[str, Any]]:
+    """The escalation levels, as fields of `escalation.Level`, in order."""
+    levels = []
+    for entry in load("escalation")["levels"]:
+        level = dict(entry)
+        if "business_time" in level:
+            level["business_minutes"] = business_minutes(level.pop("business_time"))
+        levels.append(level)
+    return levels
+
+
+def _targets(table: dict[str, list[str]]) -> Targets:
+    return {
+        int(priority): (business_minutes(response), business_minutes(resolution))
+        for priority, (response, resolution) in table.items()
+    }
+
+
+def business_minutes(text: str) -> int:
+    """ "30m", "4h" or "2d" in business minutes of the demo calendar."""
+    units = {"m": 1, "h": 60, "d": calendar().day_minutes}
+    number, unit = text[:-1], text[-1]
+    if unit not in units or not number.isdigit():
+        raise ValueError(f"{text!r} is not a business time such as 30m, 4h or 2d")
+    return int(number) * units[unit]
+
+
+# --- History ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Featured:
+    """One of the employee sign-in's own cases."""
+
+    service: str
+    status: str
+    age: float
+    priority: int | None = None  # None: drawn like every other case's
+    escalation: str = ""  # the requester escalates with this reason once the target passes
+
+
+def history() -> dict[str, Any]:
+    """The history file as parsed: request count, status weights, delays and lines."""
+    return load("history")
+
+
+def featured() -> list[Featured]:
+    return [Featured(**entry) for entry in load("history")["featured"]]
+
+
+def status_weights() -> list[tuple[float, dict[str, int]]]:
+    return [(entry["until"], entry["weights"]) for entry in load("history")["status_weights"]]
+
+
+def delays() -> dict[str, tuple[float, float]]:
+    return {beat: (low, high) for beat, (low, high) in load("history")["delays"].items()}
+
+
+def lines(name: str) -> tuple[str, ...]:
+    """One list of what people write (`[lines]` of history.toml)."""
+    return _lines(name)
+
+
+@cache
+def _lines(name: str) -> tuple[str, ...]:
+    return tuple(load("history")["lines"][name])
