@@ -23,8 +23,8 @@ from staffdesk.demo.agreements import agreements_create
 from staffdesk.demo.catalog import catalog_create
 from staffdesk.demo.clock import WorkingClock
 from staffdesk.demo.escalation import escalation_policies_create
-from staffdesk.demo.history import history_create
-from staffdesk.demo.organization import organization_create
+from staffdesk.demo.history import History, history_create
+from staffdesk.demo.organization import Organization, organization_create
 from staffdesk.directory.models import Department, Person
 from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.models import Notification
@@ -60,10 +60,35 @@ def sign_ins_exist() -> bool:
     return Person.objects.filter(username__in=usernames).count() == len(usernames)
 
 
-@transaction.atomic
 def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> DemoSummary:
-    """Generate the demo city into an empty database; all of it or, on any error, nothing."""
+    """Generate the demo city into an empty database, then bring its clocks to the present.
+
+    The city and its history are written all at once or, on any error, not at all. The
+    ticks that follow run in their own transactions, as a worker's do: should one fail, the
+    city is whole and the worker's next tick does what it left.
+    """
     moment = clock.resolve(now)
+    organization, history = _city_create(seed=seed, moment=moment)
+    # Bring every clock to the present: at risk and breached as of now, not of the last event;
+    # and fire the escalation levels that fell due during the history, as a worker starting
+    # now would (the history was played without one).
+    sla_tick(now=moment)
+    escalation_tick(now=moment)
+    # The history's notifications stay in-app; mailing them when the server starts would
+    # send everyone a few hundred messages about the past.
+    notification_skip_email_until(cutoff=max(clock.now(), moment))
+    return DemoSummary(
+        departments=len(organization.departments),
+        people=len(organization.people),
+        services=Service.objects.count(),
+        requests=len(history.requests),
+        notifications=Notification.objects.count(),
+    )
+
+
+@transaction.atomic
+def _city_create(*, seed: int, moment: datetime) -> tuple[Organization, History]:
+    """The organization, its catalog, agreements and ladders, and the history played on them."""
     if organization_exists():
         raise Conflict("The database already has departments; the demo fills only an empty one.")
     rng = random.Random(seed)
@@ -81,18 +106,4 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
         catalog=catalog,
         clock=WorkingClock(now=moment, days=HISTORY_DAYS),
     )
-    # Bring every clock to the present: at risk and breached as of now, not of the last event;
-    # and fire the escalation levels that fell due during the history, as a worker starting
-    # now would (the history was played without one).
-    sla_tick(now=moment)
-    escalation_tick(now=moment)
-    # The history's notifications stay in-app; mailing them when the server starts would
-    # send everyone a few hundred messages about the past.
-    notification_skip_email_until(cutoff=max(clock.now(), moment))
-    return DemoSummary(
-        departments=len(organization.departments),
-        people=len(organization.people),
-        services=Service.objects.count(),
-        requests=len(history.requests),
-        notifications=Notification.objects.count(),
-    )
+    return organization, history

@@ -152,25 +152,33 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _claim(notification_id: int, *, moment: datetime, token: str) -> bool:
-    """Take one due row for this worker; a conditional UPDATE so only one worker can win it."""
-    claimed = (
-        Notification.objects.filter(
-            pk=notification_id,
-            email_status=Status.PENDING,
-            email_next_attempt_at__lte=moment,
+    """Take one due row for this worker; a conditional UPDATE so only one worker can win it.
+
+    Committed at once (durable: never inside a caller's transaction), so other workers see
+    the lease before the mail goes out, and a mail is never sent for a row that could still
+    be rolled back."""
+    with transaction.atomic(durable=True):
+        claimed = (
+            Notification.objects.filter(
+                pk=notification_id,
+                email_status=Status.PENDING,
+                email_next_attempt_at__lte=moment,
+            )
+            .exclude(email_claimed_until__gt=moment)
+            .update(
+                email_claimed_until=moment + timedelta(seconds=CLAIM_SECONDS),
+                email_claim_token=token,
+            )
         )
-        .exclude(email_claimed_until__gt=moment)
-        .update(
-            email_claimed_until=moment + timedelta(seconds=CLAIM_SECONDS), email_claim_token=token
-        )
-    )
     return claimed == 1
 
 
 def _record(notification: Notification, *, token: str, **fields) -> None:
-    Notification.objects.filter(pk=notification.pk, email_claim_token=token).update(
-        email_claimed_until=None, email_claim_token="", **fields
-    )
+    """Store what became of the mail and release the lease, committed at once (durable)."""
+    with transaction.atomic(durable=True):
+        Notification.objects.filter(pk=notification.pk, email_claim_token=token).update(
+            email_claimed_until=None, email_claim_token="", **fields
+        )
 
 
 def notification_deliver_due(*, now: datetime | None = None, batch_size: int = 50) -> int:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
+from staffdesk.core.claims import process_due
 from staffdesk.directory.models import Department
 from staffdesk.escalation.selectors import PolicyCache, fired_level_ids
 from staffdesk.escalation.services.firing import Firing
@@ -84,39 +85,37 @@ def _read(known: dict, wanted: set[int], queryset: QuerySet) -> None:
 def escalation_tick(*, now: datetime | None = None, batch_size: int = 250) -> int:
     """Fire every level that is due; returns how many fired.
 
-    Requests are claimed through the partial index on `next_escalation_at` (an idle tick is
-    one index probe), with `SKIP LOCKED` on PostgreSQL so several workers share the work.
-    Each batch is one transaction: its levels, their timeline entries, notifications and
-    ledger rows commit together or not at all, and the ledger's unique constraint stops a
-    step from firing twice. A tick after an outage fires each overdue level once.
+    Requests are claimed in batches by `core.claims.process_due` through the partial index
+    on `next_escalation_at` (an idle tick is one index probe), with `SKIP LOCKED` on
+    PostgreSQL so several workers share the work. Each batch is one transaction: its levels,
+    their timeline entries, notifications and ledger rows commit together or not at all,
+    and the ledger's unique constraint stops a step from firing twice. A tick after an outage fires each overdue level once.
     """
     moment = clock.resolve(now)
     policies = PolicyCache()
     around = Around()
     again: set[int] = set()  # changed by an action: evaluated on the next tick
     fired = 0
-    while True:
-        with transaction.atomic():
-            due = (
-                Request.objects.filter(next_escalation_at__lte=moment)
-                .exclude(pk__in=again)
-                .order_by("next_escalation_at")
-            )
-            if connection.features.has_select_for_update_skip_locked:
-                due = due.select_for_update(skip_locked=True)
-            # Claim ids first: an idle tick is this one small query, and the rows with
-            # everything `_evaluate` reads are loaded only when some are due.
-            claimed = list(due.values_list("pk", flat=True)[:batch_size])
-            if claimed:
-                batch = list(
-                    Request.objects.filter(pk__in=claimed)
-                    .defer("description", "answers")  # long text and JSON nobody reads here
-                    .order_by("next_escalation_at", "pk")
-                )
-                around.attach(batch)
-                fired += _evaluate(batch, now=moment, policies=policies, again=again)
-        if len(claimed) < batch_size:
-            return fired
+
+    def evaluate(claimed: list[int]) -> None:
+        nonlocal fired
+        batch = list(
+            Request.objects.filter(pk__in=claimed)
+            .defer("description", "answers")  # long text and JSON nobody reads here
+            .order_by("next_escalation_at", "pk")
+        )
+        around.attach(batch)
+        fired += _evaluate(batch, now=moment, policies=policies, again=again)
+
+    process_due(
+        Request,
+        "next_escalation_at",
+        now=moment,
+        batch_size=batch_size,
+        skip=again,
+        process=evaluate,
+    )
+    return fired
 
 
 def _evaluate(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import filetype
@@ -31,6 +33,19 @@ def _sniff(head: bytes) -> str:
     except UnicodeDecodeError:
         return "application/octet-stream"
     return "text/plain"
+
+
+@contextmanager
+def stored_files_dropped_on_failure() -> Iterator[list[str]]:
+    """A list to put the storage names of saved files in: should the block fail, its rows
+    roll back with the transaction and these files are deleted, so no bytes outlive them."""
+    names: list[str] = []
+    try:
+        yield names
+    except BaseException:
+        for name in names:
+            default_storage.delete(name)
+        raise
 
 
 def _clean_filename(name: str) -> str:
@@ -69,33 +84,32 @@ def attachment_add(
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    storage_name = default_storage.save(f"attachments/{moment:%Y/%m}/{uuid.uuid4().hex}", upload)
     clean_name = _clean_filename(filename)
-    try:
-        with transaction.atomic():
-            event = RequestEvent.objects.create(
-                request=request,
-                kind=RequestEvent.Kind.ATTACHMENT,
-                actor=uploader,
-                created_at=moment,
-                is_internal=is_internal,
-                data={"filename": clean_name, "size": upload.size},
-            )
-            attachment = Attachment.objects.create(
-                request=request,
-                event=event,
-                uploaded_by=uploader,
-                filename=clean_name,
-                storage_name=storage_name,
-                content_type=_sniff(head),
-                size=upload.size,
-                sha256=digest.hexdigest(),
-                is_internal=is_internal,
-                created_at=moment,
-            )
-            event.data["attachment"] = attachment.pk
-            event.save(update_fields=["data"])
-    except Exception:
-        default_storage.delete(storage_name)
-        raise
+    with stored_files_dropped_on_failure() as stored, transaction.atomic():
+        storage_name = default_storage.save(
+            f"attachments/{moment:%Y/%m}/{uuid.uuid4().hex}", upload
+        )
+        stored.append(storage_name)
+        event = RequestEvent.objects.create(
+            request=request,
+            kind=RequestEvent.Kind.ATTACHMENT,
+            actor=uploader,
+            created_at=moment,
+            is_internal=is_internal,
+            data={"filename": clean_name, "size": upload.size},
+        )
+        attachment = Attachment.objects.create(
+            request=request,
+            event=event,
+            uploaded_by=uploader,
+            filename=clean_name,
+            storage_name=storage_name,
+            content_type=_sniff(head),
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            is_internal=is_internal,
+            created_at=moment,
+        )
+        event.data["attachment"] = attachment.pk
+        event.save(update_fields=["data"])
     return attachment

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -17,8 +16,11 @@ from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.requests.models import Channel, Priority, Request
-from staffdesk.requests.services.attachments import attachment_add
-from staffdesk.requests.services.submit import request_submit
+from staffdesk.requests.services.attachments import (
+    attachment_add,
+    stored_files_dropped_on_failure,
+)
+from staffdesk.requests.services.submit import request_submit_commit, request_submit_prepare
 
 
 def _file_errors(files: Sequence[UploadedFile]) -> list[str]:
@@ -32,7 +34,6 @@ def _file_errors(files: Sequence[UploadedFile]) -> list[str]:
     return errors
 
 
-@transaction.atomic
 def request_submit_with_files(
     *,
     requester: Person,
@@ -61,7 +62,9 @@ def request_submit_with_files(
         raise ValidationFailed(
             "Some files cannot be attached: " + "; ".join(file_errors), errors=errors
         )
-    request = request_submit(
+    # Every read first (checks, routing, agreement), as for any filing; then one transaction
+    # for the request and its files.
+    filing = request_submit_prepare(
         requester=requester,
         service=service,
         answers=answers,
@@ -72,8 +75,8 @@ def request_submit_with_files(
         channel=channel,
         now=moment,
     )
-    stored: list[str] = []
-    try:
+    with stored_files_dropped_on_failure() as dropped, transaction.atomic():
+        request = request_submit_commit(filing)
         for upload in files:
             attachment = attachment_add(
                 request=request,
@@ -82,10 +85,5 @@ def request_submit_with_files(
                 filename=upload.name or "",
                 now=moment,
             )
-            stored.append(attachment.storage_name)
-    except Exception:
-        # The request rolls back with this exception; the files already stored go with it.
-        for name in stored:
-            default_storage.delete(name)
-        raise
+            dropped.append(attachment.storage_name)
     return request

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -14,41 +12,37 @@ from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.requests.models import Attachment, Request, RequestEvent
-from staffdesk.requests.services.attachments import attachment_add
+from staffdesk.requests.services.attachments import (
+    attachment_add,
+    stored_files_dropped_on_failure,
+)
 from staffdesk.requests.services.conversation import request_add_note, request_reply
 
 
-@contextmanager
-def _stored_files_dropped_on_failure(stored: list[Attachment]) -> Iterator[None]:
-    """The rows roll back with the transaction; the bytes already stored must go as well."""
-    try:
-        yield
-    except Exception:
-        for attachment in stored:
-            default_storage.delete(attachment.storage_name)
-        raise
-
-
 def _store(
-    stored: list[Attachment],
+    dropped: list[str],
     *,
     request: Request,
     uploader: Person,
     files: Sequence[UploadedFile],
     is_internal: bool,
     now: datetime,
-) -> None:
+) -> list[Attachment]:
+    """Attach each file, naming its stored bytes in `dropped` (from
+    `stored_files_dropped_on_failure`), so a later failure removes them with the rows."""
+    attached = []
     for upload in files:
-        stored.append(
-            attachment_add(
-                request=request,
-                uploader=uploader,
-                upload=upload,
-                filename=upload.name or "",
-                is_internal=is_internal,
-                now=now,
-            )
+        attachment = attachment_add(
+            request=request,
+            uploader=uploader,
+            upload=upload,
+            filename=upload.name or "",
+            is_internal=is_internal,
+            now=now,
         )
+        dropped.append(attachment.storage_name)
+        attached.append(attachment)
+    return attached
 
 
 @transaction.atomic
@@ -63,17 +57,15 @@ def attachment_add_many(
     """Add several files at once; one refused file (too large, empty...) adds none."""
     if not files:
         raise ValidationFailed("Choose at least one file.", errors={"file": ["no file chosen"]})
-    stored: list[Attachment] = []
-    with _stored_files_dropped_on_failure(stored):
-        _store(
-            stored,
+    with stored_files_dropped_on_failure() as dropped:
+        return _store(
+            dropped,
             request=request,
             uploader=uploader,
             files=files,
             is_internal=is_internal,
             now=clock.resolve(now),
         )
-    return stored
 
 
 @transaction.atomic
@@ -93,10 +85,9 @@ def request_message_post(
     """
     moment = clock.resolve(now)
     post = request_add_note if internal else request_reply
-    stored: list[Attachment] = []
-    with _stored_files_dropped_on_failure(stored):
-        _store(
-            stored, request=request, uploader=author, files=files, is_internal=internal, now=moment
+    with stored_files_dropped_on_failure() as dropped:
+        stored = _store(
+            dropped, request=request, uploader=author, files=files, is_internal=internal, now=moment
         )
         message = post(
             request=request,

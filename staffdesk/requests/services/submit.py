@@ -275,6 +275,17 @@ def _replay(existing: IdempotencyKey, body_fingerprint: str) -> Request:
     return existing.request
 
 
+@dataclass(frozen=True)
+class Filing:
+    """A request checked and routed, ready to be written (`request_submit_commit`)."""
+
+    arguments: dict[str, Any]
+
+    @property
+    def requester(self) -> Person:
+        return self.arguments["requester"]
+
+
 def request_submit(
     *,
     requester: Person,
@@ -290,6 +301,39 @@ def request_submit(
     now: datetime | None = None,
 ) -> Request:
     """File a request; with an idempotency key, a retry of the same body returns the same request."""
+    return request_submit_commit(
+        request_submit_prepare(
+            requester=requester,
+            service=service,
+            answers=answers,
+            subject=subject,
+            description=description,
+            priority=priority,
+            on_behalf_of=on_behalf_of,
+            channel=channel,
+            location=location,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+    )
+
+
+def request_submit_prepare(
+    *,
+    requester: Person,
+    service: Service,
+    answers: Mapping[str, Any],
+    subject: str = "",
+    description: str = "",
+    priority: int = Priority.P3,
+    on_behalf_of: Person | None = None,
+    channel: str = Channel.WEB,
+    location: Location | None = None,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> Filing:
+    """Every check and read of filing (answers, permissions, routing, the agreement), before
+    any transaction: on SQLite the write lock is then held only for the writes."""
     moment = clock.resolve(now)
     subject, description = subject.strip(), description.strip()
     location = location or Location()
@@ -325,31 +369,38 @@ def request_submit(
             **({"location": asdict(location)} if location != Location() else {}),
         }
     )
-    arguments = dict(
-        requester=requester,
-        service=service,
-        routing=_routing(
-            service=service, requester=requester, on_behalf_of=on_behalf_of, now=moment
-        ),
-        subject=subject,
-        description=description,
-        answers=cleaned,
-        priority=priority,
-        on_behalf_of=on_behalf_of,
-        channel=channel,
-        location=location,
-        idempotency_key=idempotency_key,
-        body_fingerprint=body_fingerprint,
-        now=moment,
+    return Filing(
+        dict(
+            requester=requester,
+            service=service,
+            routing=_routing(
+                service=service, requester=requester, on_behalf_of=on_behalf_of, now=moment
+            ),
+            subject=subject,
+            description=description,
+            answers=cleaned,
+            priority=priority,
+            on_behalf_of=on_behalf_of,
+            channel=channel,
+            location=location,
+            idempotency_key=idempotency_key,
+            body_fingerprint=body_fingerprint,
+            now=moment,
+        )
     )
+
+
+def request_submit_commit(filing: Filing) -> Request:
+    """Write a prepared filing in one transaction (the caller's, if it has one)."""
     try:
-        return _create(**arguments)
+        return _create(**filing.arguments)
     except IntegrityError:
         # Two retries with one key raced; the loser's transaction is rolled back whole
         # (number included) and it answers with what the winner created.
-        if not idempotency_key:
+        key = filing.arguments["idempotency_key"]
+        if not key:
             raise
         existing = IdempotencyKey.objects.select_related("request").get(
-            person=requester, key=idempotency_key
+            person=filing.requester, key=key
         )
-        return _replay(existing, body_fingerprint)
+        return _replay(existing, filing.arguments["body_fingerprint"])

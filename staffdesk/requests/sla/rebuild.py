@@ -32,7 +32,7 @@ def sla_rebuild(
         if snapshot(request) != before:
             report.changed.append(request.number)
             if write:
-                with transaction.atomic():
+                with transaction.atomic(durable=True):  # each fix commits on its own
                     Request.objects.filter(pk=request.pk).update(
                         **{name: getattr(request, name) for name in STORED_FIELDS}
                     )
