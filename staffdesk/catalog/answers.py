@@ -38,6 +38,8 @@ def _clean_string(field: FormField, value: Any, limit: int) -> str:
     if not isinstance(value, str):
         raise _Invalid("must be text")
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL stores no NUL, in text or JSON
+        raise _Invalid("must not contain the NUL character")
     if len(value) > limit:
         raise _Invalid(f"must be at most {limit} characters (got {len(value)})")
     return value

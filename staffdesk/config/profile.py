@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from staffdesk.config.forms import TokenForm
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.http import allow_methods
 from staffdesk.core.ids import parse_id
@@ -24,6 +25,7 @@ from staffdesk.directory.models import Person
 from staffdesk.notifications.kinds import all_kinds
 from staffdesk.notifications.selectors import notification_preferences
 from staffdesk.notifications.services import notification_preferences_set
+from staffdesk.requests.forms import parse
 
 SECTIONS = {
     "away": "config/partials/profile_away.html",
@@ -120,7 +122,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
     """The secret goes into this response only: never into a message, a session or a redirect."""
     name = request.POST.get("name", "")
     try:
-        token, secret = directory_services.api_token_create(person=request.user, name=name)
+        cleaned = parse(TokenForm, request.POST)["name"]
+        token, secret = directory_services.api_token_create(person=request.user, name=cleaned)
     except ValidationFailed as exc:
         return _respond(request, "tokens", token_name=name, errors=exc.errors, message=exc.message)
     return _respond(request, "tokens", created_token=token, secret=secret)

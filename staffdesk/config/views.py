@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from staffdesk.catalog.selectors import catalog_list
+from staffdesk.config.forms import HomeSearchForm
 from staffdesk.core.http import allow_methods
 from staffdesk.requests.models import OPEN_STATUSES
 from staffdesk.requests.selectors import RequestFilters, request_list
@@ -21,7 +22,8 @@ MY_REQUESTS_LIMIT = 20
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
     """The search box and my open requests; typing in the box asks for the results alone."""
-    query = request.GET.get("q", "").strip()
+    search = HomeSearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     # One more than shown, to know whether to say the list was cut.
     found = list(catalog_list(user=request.user, query=query)[: SEARCH_LIMIT + 1]) if query else []
     results = {"query": query, "services": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, ConfigDict
 
 from staffdesk.core.errors import DomainError
-from staffdesk.core.types import PageSize
+from staffdesk.core.types import PageSize, String
 
 
 class ReadOut(BaseModel):
@@ -37,8 +37,15 @@ class ErrorOut(Schema):
 class PageIn(Schema):
     """Which page of a list: `cursor` is the `next_cursor` of the page before (none: the first)."""
 
-    cursor: str = ""
+    cursor: String = ""
     limit: PageSize = 50
+
+
+class SearchIn(Schema):
+    """`q` searches the names and words of a list; `department` narrows it to one, by code."""
+
+    q: String = ""
+    department: String = ""
 
 
 FRIENDLY = {

@@ -1,7 +1,8 @@
-"""Input types the API adapters share: ids and other bounded whole numbers, and user text.
+"""Input types the API adapters share: ids and other bounded whole numbers, strings and text.
 
-Every id and count a caller sends is one of these, so an out-of-range number is a 422 naming
-the field instead of an `OverflowError` from the database, and `true` is not the number 1.
+Every id, count and string a caller sends is one of these, so an out-of-range number or a NUL
+character is a 422 naming the field instead of an error from the database, and `true` is not
+the number 1.
 """
 
 from __future__ import annotations
@@ -63,5 +64,14 @@ Id = bounded_int(1, ID_MAX)
 PageSize = bounded_int(1, MAX_PAGE_SIZE)
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL holds no NUL in text, nor takes one as a query parameter (a DataError, a 500).
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "must not contain the NUL character (\\u0000)")
+    return value
+
+
+# Every string a caller sends: a code, a number like IT-000001, a search, a cursor.
+String = Annotated[str, AfterValidator(_no_nul)]
 # User text: `\n` only, before any length is checked (see core.text).
-Text = Annotated[str, BeforeValidator(normalise_texts)]
+Text = Annotated[str, BeforeValidator(normalise_texts), AfterValidator(_no_nul)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from staffdesk.core.types import Id
+from staffdesk.core.api import SearchIn
+from staffdesk.core.types import Id, String
 from staffdesk.directory import selectors, services
 from staffdesk.directory.auth import TOKEN_CREATION_AUTH
 from staffdesk.directory.schemas import (
@@ -78,13 +79,15 @@ def department_list(request: HttpRequest):
 
 
 @router.get("/departments/{code}", response=DepartmentOut, summary="One department")
-def department_detail(request: HttpRequest, code: str):
+def department_detail(request: HttpRequest, code: String):
     return selectors.access_department(user=request.user, code=code)
 
 
 @router.get("/people", response=list[PersonOut], summary="Search people (at most 50)")
-def person_search(request: HttpRequest, q: Query[str] = "", department: Query[str] = ""):
-    return selectors.person_list(user=request.user, query=q, department_code=department)[:50]
+def person_search(request: HttpRequest, search: Query[SearchIn]):
+    return selectors.person_list(
+        user=request.user, query=search.q, department_code=search.department
+    )[:50]
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")

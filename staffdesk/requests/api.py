@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from staffdesk.catalog.selectors import access_service
 from staffdesk.core import clock
 from staffdesk.core.api import PageIn
-from staffdesk.core.types import Id
+from staffdesk.core.types import Id, String
 from staffdesk.directory.selectors import access_person
 from staffdesk.requests import selectors, services
 from staffdesk.requests.downloads import attachment_response
@@ -77,12 +77,12 @@ class ListFilters(Schema):
     """`status` takes a comma-separated list; `assignee` a person id, `me` or `none`;
     `requester` a person id or `me`; `q` searches subject, description and number."""
 
-    status: str = ""
-    service: str = ""
-    department: str = ""
-    assignee: str = ""
-    requester: str = ""
-    q: str = ""
+    status: String = ""
+    service: String = ""
+    department: String = ""
+    assignee: String = ""
+    requester: String = ""
+    q: String = ""
 
     def to_filters(self) -> selectors.RequestFilters:
         return selectors.RequestFilters(
@@ -117,12 +117,12 @@ def request_counts(request: HttpRequest, query: Query[ListFilters]):
 
 
 @router.get("/requests/{number}", response=RequestDetailOut, summary="A request and its timeline")
-def request_detail(request: HttpRequest, number: str):
+def request_detail(request: HttpRequest, number: String):
     return _detail(request, number)
 
 
 @router.post("/requests/{number}/replies", response={201: EventOut}, summary="Reply publicly")
-def request_reply(request: HttpRequest, number: str, payload: MessageIn):
+def request_reply(request: HttpRequest, number: String, payload: MessageIn):
     item = selectors.access_request(user=request.user, number=number)
     event = services.request_reply(
         request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
@@ -135,7 +135,7 @@ def request_reply(request: HttpRequest, number: str, payload: MessageIn):
     response={201: EventOut},
     summary="Add an internal note (providing team only)",
 )
-def request_note(request: HttpRequest, number: str, payload: MessageIn):
+def request_note(request: HttpRequest, number: String, payload: MessageIn):
     item = selectors.access_request(user=request.user, number=number)
     event = services.request_add_note(
         request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
@@ -146,7 +146,7 @@ def request_note(request: HttpRequest, number: str, payload: MessageIn):
 @router.post(
     "/requests/{number}/transition", response=RequestDetailOut, summary="Change the status"
 )
-def request_transition(request: HttpRequest, number: str, payload: TransitionIn):
+def request_transition(request: HttpRequest, number: String, payload: TransitionIn):
     item = selectors.access_request(user=request.user, number=number)
     services.request_transition(
         request=item, actor=request.user, to_status=payload.status, note=payload.note
@@ -159,7 +159,7 @@ def request_transition(request: HttpRequest, number: str, payload: TransitionIn)
     response=RequestDetailOut,
     summary="Assign within the providing department",
 )
-def request_assign(request: HttpRequest, number: str, payload: AssignIn):
+def request_assign(request: HttpRequest, number: String, payload: AssignIn):
     item = selectors.access_request(user=request.user, number=number)
     assignee = (
         access_person(user=request.user, person_id=payload.assignee_id)
@@ -173,7 +173,7 @@ def request_assign(request: HttpRequest, number: str, payload: AssignIn):
 @router.post(
     "/requests/{number}/priority", response=RequestDetailOut, summary="Change the priority"
 )
-def request_priority(request: HttpRequest, number: str, payload: PriorityIn):
+def request_priority(request: HttpRequest, number: String, payload: PriorityIn):
     item = selectors.access_request(user=request.user, number=number)
     services.request_set_priority(request=item, actor=request.user, priority=payload.priority)
     return _detail(request, number)
@@ -182,7 +182,7 @@ def request_priority(request: HttpRequest, number: str, payload: PriorityIn):
 @router.get(
     "/requests/{number}/attachments", response=list[AttachmentOut], summary="Attachments I may see"
 )
-def attachment_list(request: HttpRequest, number: str):
+def attachment_list(request: HttpRequest, number: String):
     item = selectors.access_request(user=request.user, number=number)
     return selectors.request_attachments(user=request.user, request=item)
 
@@ -193,7 +193,7 @@ def attachment_list(request: HttpRequest, number: str):
     summary="Upload a file (multipart field `file`)",
 )
 def attachment_upload(
-    request: HttpRequest, number: str, file: File[UploadedFile], internal: Form[bool] = False
+    request: HttpRequest, number: String, file: File[UploadedFile], internal: Form[bool] = False
 ):
     item = selectors.access_request(user=request.user, number=number)
     attachment = services.attachment_add(
@@ -211,7 +211,7 @@ def attachment_upload(
     summary="Download a file",
     response={200: None},
 )
-def attachment_download(request: HttpRequest, number: str, attachment_id: Id):
+def attachment_download(request: HttpRequest, number: String, attachment_id: Id):
     item = selectors.access_request(user=request.user, number=number)
     attachment = selectors.access_attachment(
         user=request.user, request=item, attachment_id=attachment_id
@@ -220,13 +220,13 @@ def attachment_download(request: HttpRequest, number: str, attachment_id: Id):
 
 
 @router.get("/requests/{number}/watchers", response=list[WatcherOut], summary="Who follows it")
-def watcher_list(request: HttpRequest, number: str):
+def watcher_list(request: HttpRequest, number: String):
     item = selectors.access_request(user=request.user, number=number)
     return selectors.request_watchers(user=request.user, request=item)
 
 
 @router.post("/requests/{number}/watchers", response={201: WatcherOut}, summary="Add a watcher")
-def watcher_add(request: HttpRequest, number: str, payload: WatcherIn):
+def watcher_add(request: HttpRequest, number: String, payload: WatcherIn):
     item = selectors.access_request(user=request.user, number=number)
     person = access_person(user=request.user, person_id=payload.person_id)
     return Status(201, services.watcher_add(request=item, actor=request.user, person=person))
@@ -235,7 +235,7 @@ def watcher_add(request: HttpRequest, number: str, payload: WatcherIn):
 @router.delete(
     "/requests/{number}/watchers/{person_id}", response={204: None}, summary="Remove a watcher"
 )
-def watcher_remove(request: HttpRequest, number: str, person_id: Id):
+def watcher_remove(request: HttpRequest, number: String, person_id: Id):
     item = selectors.access_request(user=request.user, number=number)
     person = access_person(user=request.user, person_id=person_id)
     services.watcher_remove(request=item, actor=request.user, person=person)

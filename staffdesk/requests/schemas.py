@@ -10,7 +10,7 @@ from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_valida
 
 from staffdesk.core.api import ReadOut
 from staffdesk.core.text import normalise_texts
-from staffdesk.core.types import Id, Text, bounded_int
+from staffdesk.core.types import Id, String, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
 
 Priority = bounded_int(1, 4)
@@ -22,7 +22,7 @@ class RequestCreateIn(Schema):
     """What a caller may set when filing; status, assignee, department and number are not among it."""
 
     model_config = ConfigDict(extra="forbid")
-    service: str = Field(description="The service code, e.g. it-laptop.")
+    service: String = Field(description="The service code, e.g. it-laptop.")
     subject: Text = Field("", max_length=200, description="Defaults to the service name.")
     description: Text = ""
     answers: Answers = Field(default_factory=dict, description="Keyed by form field code.")
@@ -31,7 +31,7 @@ class RequestCreateIn(Schema):
     location: Text = Field("", description="Where, in words: a building and room, or an address.")
     latitude: float | None = Field(None, description="WGS84 degrees, with longitude.")
     longitude: float | None = Field(None, description="WGS84 degrees, with latitude.")
-    address_id: str = Field("", description="The place's id in the address register.")
+    address_id: String = Field("", description="The place's id in the address register.")
 
 
 class MessageIn(Schema):
@@ -44,7 +44,7 @@ class MessageIn(Schema):
 
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    status: str
+    status: String
     note: Text = ""
 
 

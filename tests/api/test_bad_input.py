@@ -347,3 +347,41 @@ def test_web_forms_refuse_ids_out_of_range(client, org, filed, path, data):
 def test_web_urls_with_ids_out_of_range_are_not_found(client, org):
     client.force_login(org.requester)
     assert client.post(f"/notifications/{TOO_LARGE}/read").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("GET", "/people?department=%00", None, "department"),
+        ("GET", "/services?q=a%00", None, "q"),
+        ("GET", "/requests?status=%00", None, "status"),
+        ("GET", "/requests/IT-%00", None, "number"),
+        (
+            "POST",
+            "/requests",
+            {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "description": "\0"},
+            "description",
+        ),
+        (
+            "POST",
+            "/requests",
+            {"service": "hr-leave", "answers": {"reason": "sick\0"}},
+            "answers.reason",
+        ),
+    ],
+)
+def test_a_nul_character_is_a_422_naming_the_field(org, api, method, path, body, field):
+    """PostgreSQL takes no NUL in text: it was a DataError (a 500) there."""
+    before = _snapshot()
+    response = api(org.requester).request(method, path, json=body)
+    assert response.status_code == 422, response.text
+    assert field in response.json()["errors"]
+    assert _snapshot() == before
+
+
+def test_a_nul_character_on_the_web_is_a_form_error(client, org):
+    client.force_login(org.requester)
+    assert client.get("/?q=laptop%00").status_code == 200
+    token = client.post(reverse("profile_token_create"), {"name": "mine\0"})
+    assert token.status_code == 200 and b"Null characters are not allowed" in token.content
+    assert not org.requester.api_tokens.exists()
