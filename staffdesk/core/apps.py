@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.urls.converters import get_converters
 
 from staffdesk.core.ids import IdConverter
 
@@ -10,4 +11,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        register_converter(IdConverter, "id")  # `<id:...>` in every app's URLs
+        # `<id:...>` in every app's URLs; once per process, though the app registry may be
+        # made ready again (settings with other apps, as the benchmark's).
+        if "id" not in get_converters():
+            register_converter(IdConverter, "id")
