@@ -32,9 +32,7 @@ def _me(request: HttpRequest):
 
 @router.get("/me", response=MeOut, summary="Who I am, and the teams I am on")
 def me(request: HttpRequest):
-    person = _me(request)
-    person.teams = list(person.memberships.all())
-    return person
+    return _me(request)
 
 
 @router.put("/me/away", response=MeOut, summary="Set my away-until date and delegate")
@@ -63,8 +61,7 @@ def token_list(request: HttpRequest):
 )
 def token_create(request: HttpRequest, payload: TokenIn):
     token, secret = services.api_token_create(person=request.user, name=payload.name)
-    token.token = secret
-    return Status(201, token)
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": secret})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Schema
-from pydantic import AliasPath, ConfigDict, Field
+from pydantic import AliasPath, ConfigDict, Field, field_validator
 
 from staffdesk.core.api import ReadOut
 from staffdesk.core.types import Id, Text
@@ -38,7 +39,13 @@ class MembershipOut(ReadOut):
 
 class MeOut(PersonOut):
     is_org_admin: bool = Field(validation_alias="is_superuser")
-    teams: list[MembershipOut]
+    teams: list[MembershipOut] = Field(validation_alias="memberships")
+
+    @field_validator("teams", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """The person's memberships arrive as their related manager (prefetched)."""
+        return list(value.all()) if hasattr(value, "all") else value
 
 
 class DepartmentOut(Schema):

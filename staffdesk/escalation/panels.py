@@ -9,13 +9,14 @@ from staffdesk.escalation.selectors import requester_escalation
 from staffdesk.escalation.services.requester import REASON_MAX
 from staffdesk.requests.models import Request, RequestEvent
 from staffdesk.requests.panels import Panel
+from staffdesk.requests.read import TimelineEntry
 from staffdesk.requests.selectors import can_work_on, is_requester_side
 
 TEMPLATE = "escalation/partials/panel.html"
 
 
 def escalation_panel(
-    *, user, request: Request, now: datetime, timeline: Sequence[RequestEvent]
+    *, user, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
 ) -> Panel | None:
     """The requester's side: the Escalate form, or when it will be possible. The providing
     team: each level fired so far, read from the timeline the page already has (every fired

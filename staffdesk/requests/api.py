@@ -11,7 +11,7 @@ from staffdesk.core import clock
 from staffdesk.core.api import PageIn
 from staffdesk.core.types import Id, String
 from staffdesk.directory.selectors import access_person
-from staffdesk.requests import selectors, services
+from staffdesk.requests import read, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Channel
 from staffdesk.requests.schemas import (
@@ -28,20 +28,13 @@ from staffdesk.requests.schemas import (
     WatcherIn,
     WatcherOut,
 )
-from staffdesk.requests.sla.display import sla_view
 
 router = Router(tags=["requests"])
 
 
-def _detail(request: HttpRequest, number: String):
+def _detail(request: HttpRequest, number: String) -> read.RequestDetail:
     """The request with what its detail shows this user: timeline, watchers, allowed moves."""
-    user = request.user
-    item = selectors.access_request(user=user, number=number)
-    item.timeline = list(selectors.request_timeline(user=user, request=item))
-    item.watcher_list = list(selectors.request_watchers(user=user, request=item))
-    item.allowed_transitions = list(services.allowed_transitions(user=user, request=item))
-    item.sla_view = sla_view(item, now=clock.now())
-    return item
+    return read.request_detail(user=request.user, number=number, now=clock.now())
 
 
 @router.post("/requests", response={201: RequestDetailOut}, summary="File a request")

@@ -7,7 +7,8 @@ each provider is called with keyword arguments:
 - `user`: the person looking;
 - `request`: the request, already checked to be visible to them;
 - `now`: the page's "now";
-- `timeline`: the events this user may see, oldest first, as the page has already read them.
+- `timeline`: the events this user may see, oldest first, as the page has already read them
+  (`read.TimelineEntry`s).
 
 and returns a `Panel` (a template and its context) to show in the page's right column, or
 None to show nothing. The template is included with the page's own context (`item`, `user`,
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from staffdesk.requests.models import Request, RequestEvent
+from staffdesk.requests.models import Request
+from staffdesk.requests.read import TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Panel:
 
 class PanelProvider(Protocol):
     def __call__(
-        self, *, user, request: Request, now: datetime, timeline: Sequence[RequestEvent]
+        self, *, user, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
     ) -> Panel | None: ...
 
 
@@ -54,7 +56,7 @@ def register(provider: PanelProvider) -> None:
 
 
 def detail_panels(
-    *, user, request: Request, now: datetime, timeline: Sequence[RequestEvent]
+    *, user, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
 ) -> list[Panel]:
     """The panels every registered provider has for this user and request, in order."""
     panels = (

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from staffdesk.core.api import ReadOut
 from staffdesk.core.text import normalise_texts
 from staffdesk.core.types import Id, String, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
+from staffdesk.requests.read import RequestDetail
 
 Priority = bounded_int(1, 4)
 # Form answers keyed by field code; text answers are user text like any other.
@@ -136,11 +138,32 @@ class SlaOut(ReadOut):
     explanation: list[str]
 
 
+# Read from a `read.RequestDetail`: the request's own fields, and what the detail adds.
 class RequestDetailOut(RequestOut):
-    sla: SlaOut | None = Field(None, validation_alias="sla_view")
+    sla: SlaOut | None = None
     allowed_transitions: list[str]
     timeline: list[EventOut]
-    watchers: list[WatcherOut] = Field(validation_alias="watcher_list")
+    watchers: list[WatcherOut]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_detail(cls, value: Any) -> Any:
+        return _DetailAttributes(value) if isinstance(value, RequestDetail) else value
+
+
+class _DetailAttributes:
+    """A RequestDetail's own fields, and its request's attributes for every other name."""
+
+    __slots__ = ("_detail",)
+    _OWN = frozenset(field.name for field in fields(RequestDetail))
+
+    def __init__(self, detail: RequestDetail) -> None:
+        self._detail = detail
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._OWN:
+            return getattr(self._detail, name)
+        return getattr(self._detail.request, name)
 
 
 class RequestPageOut(ReadOut):

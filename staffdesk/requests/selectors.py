@@ -24,6 +24,7 @@ from staffdesk.requests.models import (
     Watcher,
 )
 from staffdesk.requests.search import matching
+from staffdesk.requests.transitions import moves
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,15 @@ def can_work_on(user, request: Request) -> bool:
 def is_requester_side(user, request: Request) -> bool:
     """The requester and the person the request was filed for."""
     return user.pk in (request.requester_id, request.on_behalf_of_id)
+
+
+def allowed_transitions(*, user, request: Request) -> tuple[str, ...]:
+    """The statuses this user may move this request to now."""
+    return moves(
+        request.status,
+        team=can_work_on(user, request),
+        requester_side=is_requester_side(user, request),
+    )
 
 
 def request_events(*, user, request: Request) -> QuerySet[RequestEvent]:

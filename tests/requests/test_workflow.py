@@ -16,7 +16,7 @@ from staffdesk.requests.services import (
     request_transition,
     route_assignee,
 )
-from staffdesk.requests.services.workflow import TRANSITIONS
+from staffdesk.requests.transitions import TRANSITIONS
 
 
 @pytest.fixture

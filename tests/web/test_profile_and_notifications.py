@@ -22,7 +22,8 @@ from staffdesk.notifications.models import Notification, NotificationPreference
 from staffdesk.notifications.services import notification_create, notification_preferences_set
 from staffdesk.requests.models import Status
 from staffdesk.requests.services import request_reply, request_submit, request_transition
-from staffdesk.requests.services.workflow import REQUESTER_TRANSITIONS, STATUS_NOTICES
+from staffdesk.requests.services.workflow import STATUS_NOTICES
+from staffdesk.requests.transitions import REQUESTER_TRANSITIONS
 from tests.factories import PASSWORD
 
 PROFILE = "/me/"

@@ -9,32 +9,10 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Membership, Person
-from staffdesk.requests.models import OPEN_STATUSES, Priority, Request, RequestEvent, Status
-from staffdesk.requests.selectors import can_work_on
+from staffdesk.requests.models import Priority, Request, RequestEvent, Status
+from staffdesk.requests.selectors import allowed_transitions, can_work_on
 from staffdesk.requests.services.notify import notify, requester_side
 from staffdesk.requests.sla.store import sla_refresh
-
-# Where each status may go, for the providing team.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.NEW: (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED),
-    Status.ACKNOWLEDGED: (
-        Status.IN_PROGRESS,
-        Status.WAITING_ON_REQUESTER,
-        Status.RESOLVED,
-        Status.CANCELLED,
-    ),
-    Status.IN_PROGRESS: (Status.WAITING_ON_REQUESTER, Status.RESOLVED, Status.CANCELLED),
-    Status.WAITING_ON_REQUESTER: (Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED),
-    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
-    Status.CLOSED: (),
-    Status.CANCELLED: (),
-}
-
-# What the requester's side may do themselves: withdraw, confirm, or reopen.
-REQUESTER_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    **{status: (Status.CANCELLED,) for status in OPEN_STATUSES},
-    Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
-}
 
 # The message the requester's side receives on each status change made by the team.
 STATUS_NOTICES = {
@@ -53,16 +31,6 @@ STATUS_NOTICES = {
 
 def _is_requester_side(user: Person, request: Request) -> bool:
     return user.pk in (request.requester_id, request.on_behalf_of_id)
-
-
-def allowed_transitions(*, user: Person, request: Request) -> tuple[str, ...]:
-    """The statuses this user may move this request to now."""
-    allowed: list[str] = []
-    if can_work_on(user, request):
-        allowed.extend(TRANSITIONS[request.status])
-    if _is_requester_side(user, request):
-        allowed.extend(s for s in REQUESTER_TRANSITIONS.get(request.status, ()) if s not in allowed)
-    return tuple(allowed)
 
 
 def _lock(request: Request) -> Request:

@@ -19,12 +19,11 @@ from staffdesk.core import clock
 from staffdesk.core.errors import DomainError
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_person, person_find
-from staffdesk.requests import forms, selectors, services
+from staffdesk.requests import forms, read, selectors, services
 from staffdesk.requests.downloads import attachment_response
-from staffdesk.requests.models import Priority, Request, RequestEvent, Status
+from staffdesk.requests.models import Priority, Request, Status
 from staffdesk.requests.panels import detail_panels
 from staffdesk.requests.services.messaging import attachment_add_many, request_message_post
-from staffdesk.requests.sla.display import sla_view
 
 # What the button that moves a request to each status says.
 MOVE_LABELS = {
@@ -35,8 +34,6 @@ MOVE_LABELS = {
     Status.CLOSED: "Close",
     Status.CANCELLED: "Cancel",
 }
-STATUS_LABELS = dict(Status.choices)
-PRIORITY_LABELS = dict(Priority.choices)
 
 
 def _access(request: HttpRequest, number: str) -> Request:
@@ -46,7 +43,7 @@ def _access(request: HttpRequest, number: str) -> Request:
 @allow_methods("GET")
 @login_required
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return _page(request, _access(request, number))
+    return _page(request, number)
 
 
 @allow_methods("GET")
@@ -180,16 +177,16 @@ def act_on_request(
         done = action(item)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return _page(request, item, status=exc.status_code, failed=form, errors=exc.errors)
+        return _page(request, number, status=exc.status_code, failed=form, errors=exc.errors)
     messages.success(request, done)
     if request.htmx:
-        return _page(request, _access(request, number))
+        return _page(request, number)
     return redirect("requests:detail", number=item.number)
 
 
 def _page(
     request: HttpRequest,
-    item: Request,
+    number: str,
     *,
     status: int = 200,
     failed: str = "",
@@ -199,22 +196,16 @@ def _page(
     whose errors are shown beside its fields and whose typed text is kept."""
     user = request.user
     now = clock.now()
-    is_team = selectors.can_work_on(user, item)
-    manages_watchers = is_team or selectors.is_requester_side(user, item)
-    watchers = list(selectors.request_watchers(user=user, request=item))
-    agents = list(selectors.team_agents(request=item)) if is_team else []
-    timeline = [_describe(event) for event in selectors.request_events(user=user, request=item)]
+    detail = read.request_detail(user=user, number=number, now=now, files=False)
+    item = detail.request
     context = {
         "item": item,
-        "sla": sla_view(item, now=now),
+        "detail": detail,
         "answers": selectors.request_answers(request=item),
-        "timeline": timeline,
-        "panels": detail_panels(user=user, request=item, now=now, timeline=timeline),
-        "watchers": watchers,
-        "moves": _moves(item, services.allowed_transitions(user=user, request=item)),
-        "is_team": is_team,
-        "manages_watchers": manages_watchers,
-        "agents": agents,
+        "panels": detail_panels(user=user, request=item, now=now, timeline=detail.timeline),
+        "moves": _moves(item, detail.allowed_transitions),
+        "manages_watchers": detail.is_team or detail.is_requester_side,
+        "agents": list(selectors.team_agents(request=item)) if detail.is_team else [],
         "priorities": Priority.choices,
         "is_finished": item.status in (Status.CLOSED, Status.CANCELLED),
         "max_upload_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
@@ -237,44 +228,3 @@ def _moves(item: Request, allowed: tuple[str, ...]) -> list[dict[str, str]]:
         }
         for status in allowed
     ]
-
-
-def _describe(event: RequestEvent) -> RequestEvent:
-    """Give the event the line the timeline shows after the actor's name, in words."""
-    data = event.data
-    match event.kind:
-        case RequestEvent.Kind.CREATED:
-            summary = "filed the request"
-        case RequestEvent.Kind.REPLY:
-            summary = "replied"
-        case RequestEvent.Kind.NOTE:
-            summary = "wrote a note for the team"
-        case RequestEvent.Kind.STATUS:
-            verb = "reopened the request" if data.get("reopened") else "changed the status"
-            summary = f"{verb}: {_change(STATUS_LABELS, data)}"
-        case RequestEvent.Kind.ASSIGNMENT:
-            name = data.get("to_name")
-            summary = f"assigned it to {name}" if name else "unassigned it"
-        case RequestEvent.Kind.PRIORITY:
-            summary = f"changed the priority: {_change(PRIORITY_LABELS, data)}"
-        case RequestEvent.Kind.WATCHER:
-            name = data.get("person_name", "someone")
-            added = data.get("added")
-            summary = f"added {name} as a watcher" if added else f"removed {name} as a watcher"
-        case RequestEvent.Kind.ATTACHMENT:
-            summary = "added a file"
-        case RequestEvent.Kind.ESCALATION:
-            # The requester's reason is the event's body; a trigger's cause is in `why`.
-            summary = f"escalated it to level {data.get('level')}, {data.get('name', '')}"
-            if data.get("why"):
-                summary += f": {data['why']}"
-        case _:
-            summary = event.get_kind_display().lower()
-    event.summary = summary  # type: ignore[attr-defined]
-    return event
-
-
-def _change(labels: dict, data: dict) -> str:
-    """The change in words ("New → Acknowledged"), from its {"from": code, "to": code}."""
-    before, after = data.get("from"), data.get("to")
-    return f"{labels.get(before, before)} → {labels.get(after, after)}"
