@@ -14,6 +14,7 @@ from staffdesk.core.text import normalise_texts
 from staffdesk.core.types import Id, String, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
 from staffdesk.requests.read import RequestDetail
+from staffdesk.requests.sla.clocks import ClockState
 
 Priority = bounded_int(1, 4)
 # Form answers keyed by field code; text answers are user text like any other.
@@ -125,7 +126,7 @@ class RequestOut(ReadOut):
 
 class ClockOut(ReadOut):
     name: str
-    state: str = Field(description="running, at_risk, paused, met, breached or stopped")
+    state: ClockState
     due_at: datetime | None
     remaining_seconds: int | None = Field(description="Business seconds left (negative: over).")
     remaining_text: str

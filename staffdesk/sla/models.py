@@ -11,7 +11,6 @@ from django.db.models import F, Q
 
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Person
-from staffdesk.sla.businesstime import CalendarSpec
 from staffdesk.sla.regions import holiday_region_errors, time_zone_error
 
 
@@ -81,16 +80,6 @@ class BusinessCalendar(TimeStampedModel):
         errors = holiday_region_errors(self.holiday_country, self.holiday_subdivision)
         if errors:
             raise ValidationError(errors)
-
-    def spec(self, years: range | None = None) -> CalendarSpec:
-        """The calendar for business-time arithmetic, cached per (id, updated_at, years).
-
-        `years` limits the public holidays included (closures are always all included);
-        None means `calendars.DEFAULT_YEARS`.
-        """
-        from staffdesk.sla.calendars import calendar_spec
-
-        return calendar_spec(self, years=years)
 
 
 class WorkingInterval(models.Model):

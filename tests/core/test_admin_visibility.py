@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from conftest import LAPTOP_ANSWERS
 from staffdesk.core.admin import VisibleAdminMixin
-from staffdesk.escalation.models import Escalation, Level, Policy, WatchedClock
+from staffdesk.escalation.models import Escalation, Level, Policy
+from staffdesk.escalation.triggers import WatchedClock
 from staffdesk.notifications.models import Notification
 from staffdesk.open311.models import Submission
 from staffdesk.requests.models import RequestEvent
