@@ -33,6 +33,8 @@ OPEN_STATUSES = (
     Status.IN_PROGRESS,
     Status.WAITING_ON_REQUESTER,
 )
+# Closed or cancelled: no more replies, files or watchers (a resolved request can reopen).
+FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
 
 class Channel(models.TextChoices):
@@ -227,6 +229,10 @@ class Request(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
 
     @property
     def has_sla_due(self) -> bool:

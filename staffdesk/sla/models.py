@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Person
 from staffdesk.sla.regions import holiday_region_errors, time_zone_error
@@ -242,6 +243,19 @@ class Priority(models.IntegerChoices):
     P2 = 2, "P2 high"
     P3 = 3, "P3 medium"
     P4 = 4, "P4 low"
+
+    @classmethod
+    def problem(cls, value: object) -> str:
+        """What is wrong with `value` as a priority, in words; "" if nothing."""
+        if isinstance(value, int) and not isinstance(value, bool) and value in cls.values:
+            return ""
+        return "must be 1 (critical), 2 (high), 3 (medium) or 4 (low)"
+
+    @classmethod
+    def check(cls, value: object) -> None:
+        """Raise ValidationFailed (field `priority`) unless `value` is a priority."""
+        if problem := cls.problem(value):
+            raise ValidationFailed(f"priority {problem}.", errors={"priority": [problem]})
 
 
 class AgreementTarget(models.Model):
