@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "staffdesk.requests",
     "staffdesk.escalation",
     "staffdesk.open311",
+    "staffdesk.portal",
     "staffdesk.config",
     "staffdesk.demo",
 ]
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "staffdesk.config.context_processors.navigation",
+                "staffdesk.portal.context_processors.navigation",
             ],
         },
     },
@@ -200,7 +201,7 @@ AXES_COOLOFF_MESSAGE = (
 )
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The template for pages, a JSON error for the API.
-AXES_LOCKOUT_CALLABLE = "staffdesk.config.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "staffdesk.core.lockout.lockout_response"
 # Keep a trail of failures (who, from where, when; never the password) for the admin.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AUTH_PASSWORD_VALIDATORS = [

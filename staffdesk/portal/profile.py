@@ -1,6 +1,6 @@
 """My profile: away status and delegate, personal API tokens, and which notifications I get by email.
 
-It gathers the directory and notifications apps, so it lives in the top layer. Each section
+It gathers the directory and notifications apps, so it lives in portal, above both. Each section
 is a form of its own; with htmx the section alone is sent back and swapped in place.
 """
 
@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from staffdesk.config.forms import TokenForm
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.http import allow_methods
 from staffdesk.core.ids import parse_id
@@ -25,12 +24,13 @@ from staffdesk.directory.models import Person
 from staffdesk.notifications.kinds import all_kinds
 from staffdesk.notifications.selectors import notification_preferences
 from staffdesk.notifications.services import notification_preferences_set
+from staffdesk.portal.forms import TokenForm
 from staffdesk.requests.forms import parse
 
 SECTIONS = {
-    "away": "config/partials/profile_away.html",
-    "tokens": "config/partials/profile_tokens.html",
-    "preferences": "config/partials/profile_preferences.html",
+    "away": "portal/partials/profile_away.html",
+    "tokens": "portal/partials/profile_tokens.html",
+    "preferences": "portal/partials/profile_preferences.html",
 }
 
 
@@ -52,7 +52,7 @@ def _context(request: HttpRequest, section: str = "", **state) -> dict:
 
 def _respond(request: HttpRequest, section: str, **state) -> HttpResponse:
     """The section alone for htmx, else the whole page showing it (errors, a new token)."""
-    template = SECTIONS[section] if request.htmx else "config/profile.html"
+    template = SECTIONS[section] if request.htmx else "portal/profile.html"
     return render(request, template, _context(request, section, **state))
 
 
@@ -94,7 +94,7 @@ def _access_delegate(user: Person, delegate_id: int | None) -> Person | None:
 @allow_methods("GET")
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "config/profile.html", _context(request))
+    return render(request, "portal/profile.html", _context(request))
 
 
 @allow_methods("POST")

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from staffdesk.catalog.selectors import catalog_list
-from staffdesk.config.forms import HomeSearchForm
 from staffdesk.core.http import allow_methods
+from staffdesk.portal.forms import HomeSearchForm
 from staffdesk.requests.models import OPEN_STATUSES
 from staffdesk.requests.selectors import RequestFilters, request_list
 
@@ -28,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
     found = list(catalog_list(user=request.user, query=query)[: SEARCH_LIMIT + 1]) if query else []
     results = {"query": query, "services": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "config/partials/service_results.html", results)
+        return render(request, "portal/partials/service_results.html", results)
     mine = request_list(
         user=request.user, filters=RequestFilters(requester="me", status=OPEN_STATUSES)
     )[:MY_REQUESTS_LIMIT]
-    return render(request, "config/home.html", {**results, "my_requests": mine})
+    return render(request, "portal/home.html", {**results, "my_requests": mine})

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    """An employee's own pages, which gather several apps: the home page and my profile."""
+
+    name = "staffdesk.portal"
+    label = "portal"
+    verbose_name = "Home and profile"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from staffdesk.portal import profile, views
+
+# No namespace: `home` and `profile` are the names the navigation and the sign-in use.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", profile.profile, name="profile"),
+    path("me/away", profile.away_set, name="profile_away"),
+    path("me/tokens", profile.token_create, name="profile_token_create"),
+    path("me/tokens/<id:token_id>/revoke", profile.token_revoke, name="profile_token_revoke"),
+    path("me/notifications", profile.preferences_set, name="profile_preferences"),
+]
