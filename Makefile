@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+RUN_STAMP := $(VENV)/.installed-run-$(HASH)
+STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -13,18 +15,26 @@ BENCH_QUICK ?=
 
 .PHONY: run test test-browser screenshots lint install clean bench
 
-$(STAMP): pyproject.toml
+# `make run` installs what running needs; the checks, tests and benchmarks add the dev extras.
+$(RUN_STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	@rm -f $(VENV)/.installed-run-*
+	@touch $@
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(VENV)/.installed-dev-*
 	@touch $@
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Links in mail and the sign-in banner point at HOST:PORT unless STAFFDESK_BASE_URL is set.
+run: $(RUN_STAMP)
 	$(BIN)/staffdesk migrate --no-input -v 0
-	$(BIN)/staffdesk demo --if-empty
+	$(BIN)/staffdesk collectstatic --no-input -v 0
+	STAFFDESK_BASE_URL="$${STAFFDESK_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/staffdesk demo --if-empty
 	$(BIN)/staffdesk serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)

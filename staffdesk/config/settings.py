@@ -134,7 +134,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Time -----------------------------------------------------------------------------
 USE_TZ = True
-TIME_ZONE = env("TIME_ZONE", default="UTC")
+# The organization's zone: times on pages and in mail are shown in it, with its abbreviation.
+# The demo organization's calendars are in New York.
+TIME_ZONE = env("TIME_ZONE", default="America/New_York")
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
 
@@ -149,7 +151,9 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media"))))},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names and gzip/brotli copies made by `collectstatic` (which `make run` runs), so
+    # WhiteNoise sends them compressed and cached for a year; see core/static.py.
+    "staticfiles": {"BACKEND": "staffdesk.core.static.StaticStorage"},
 }
 STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 # Uploads larger than this are streamed to a temporary file rather than held in memory.

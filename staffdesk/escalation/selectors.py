@@ -146,7 +146,7 @@ def levels_with_fired(request: Request) -> list[Level]:
 
 
 def _when(moment: datetime) -> str:
-    return dateformat.format(timezone.localtime(moment), "j M Y, H:i")
+    return dateformat.format(timezone.localtime(moment), "j M Y, H:i T")
 
 
 def _not_yet(request: Request) -> str:

@@ -3,7 +3,9 @@ served app sends no body after a HEAD response (so keep-alive connections surviv
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import json
 import re
 import socket
 import subprocess
@@ -102,13 +104,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def served(transactional_db, tmp_path):
-    """`staffdesk serve`, as `make run` starts it, on the test database."""
+def _serve(tmp_path: Path, *, collect: bool = False):
+    """`staffdesk serve`, as `make run` starts it (after `collectstatic` if `collect`), on the
+    test database, without STAFFDESK_BASE_URL: yields the port."""
+    env = {k: v for k, v in child_env(tmp_path).items() if k != "STAFFDESK_BASE_URL"}
+    if collect:
+        subprocess.run(
+            [STAFFDESK, "collectstatic", "--no-input", "-v", "0"], env=env, check=True, timeout=120
+        )
     port = _free_port()
     server = subprocess.Popen(
         [STAFFDESK, "serve", "--no-worker", "--port", str(port)],
-        env=child_env(tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -125,6 +132,16 @@ def served(transactional_db, tmp_path):
     yield port
     server.terminate()
     server.communicate(timeout=30)
+
+
+@pytest.fixture
+def served(transactional_db, tmp_path):
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture
+def served_collected(transactional_db, tmp_path):
+    yield from _serve(tmp_path, collect=True)
 
 
 def _response_head(connection: socket.socket) -> bytes:
@@ -181,3 +198,28 @@ def test_options_over_http(served):
         assert response.status == 204
         assert {m.strip() for m in response.getheader("Allow").split(",")} == allowed
     client.close()
+
+
+def test_serve_links_to_the_host_and_port_it_serves(served):
+    """Without STAFFDESK_BASE_URL, links (mail, Open311 contact) name the port served."""
+    client = http.client.HTTPConnection("127.0.0.1", served, timeout=5)
+    client.request("GET", "/open311/v2/discovery.json")
+    discovery = json.loads(client.getresponse().read())
+    assert discovery["contact"].endswith(f"http://127.0.0.1:{served}/")
+    assert discovery["endpoints"][0]["url"] == f"http://127.0.0.1:{served}/open311/v2"
+
+
+def test_collected_static_files_are_hashed_compressed_and_cached_for_a_year(served_collected):
+    client = http.client.HTTPConnection("127.0.0.1", served_collected, timeout=5)
+    client.request("GET", "/signin/")
+    page = client.getresponse().read().decode()
+    stylesheet = re.search(r'href="(/static/core/staffdesk\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "the page names the hashed stylesheet"
+    client.request("GET", stylesheet.group(1), headers={"Accept-Encoding": "gzip"})
+    response = client.getresponse()
+    body = response.read()
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert "immutable" in response.getheader("Cache-Control")
+    assert int(response.getheader("Content-Length")) == len(body)
+    assert len(gzip.decompress(body)) > 2 * len(body)  # sent compressed, not just labelled

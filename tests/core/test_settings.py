@@ -72,3 +72,31 @@ def test_email_url_configures_smtp(tmp_path):
         "587",
         "True",
     ]
+
+
+def _make_dry_run(target: str) -> str:
+    """What `make <target>` would run on a machine without the virtualenv."""
+    result = subprocess.run(
+        ["make", "-n", target, "VENV=/nonexistent/venv"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_installs_only_what_running_needs():
+    run = _make_dry_run("run")
+    assert "pip install -q -e ." in run
+    assert "[dev]" not in run
+    assert "collectstatic" in run
+    assert "[dev]" in _make_dry_run("test")
+
+
+def test_the_default_time_zone_is_the_demo_organizations(tmp_path):
+    result = _run(
+        tmp_path, "shell", "-c", "from django.conf import settings; print(settings.TIME_ZONE)"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "America/New_York", result.stderr

@@ -1,5 +1,6 @@
 """The stored SLA fields follow the timeline, the tick moves them on time, rebuild agrees."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -148,3 +149,12 @@ def test_request_page_with_clocks_stays_under_ten_queries(
     client.get(f"/requests/{item.number}")  # fills the per-process calendar cache
     with django_assert_max_num_queries(9):
         assert client.get(f"/requests/{item.number}").status_code == 200
+
+
+def test_due_times_name_their_time_zone(org, agreement, client):
+    """A due time is read against a calendar in another zone: it says which zone it is in."""
+    item = _file(org, at(16, 17))
+    client.force_login(org.requester)
+    with time_machine.travel(at(16, 17, 5), tick=False):
+        page = client.get(f"/requests/{item.number}").content.decode()
+    assert re.search(r"due <time [^>]*>Tue 17 Nov, 11:00 EST</time>", page), page
