@@ -14,22 +14,33 @@ class Kind:
 
     code: str
     label: str
+    optional: bool = True  # False: always mailed (a password reset link), not a preference
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(code: str, label: str) -> Kind:
+def register(code: str, label: str, *, optional: bool = True) -> Kind:
     """Register a kind; registering the same code again replaces its label (apps may reload)."""
     if not code or len(code) > 40:
         raise ValueError(f"a notification kind code has 1 to 40 characters: {code!r}")
-    kind = Kind(code=code, label=label)
+    kind = Kind(code=code, label=label, optional=optional)
     _KINDS[code] = kind
     return kind
 
 
 def all_kinds() -> list[Kind]:
     return list(_KINDS.values())
+
+
+def optional_kinds() -> list[Kind]:
+    """The kinds a person may choose not to get by email (the profile's preferences)."""
+    return [kind for kind in _KINDS.values() if kind.optional]
+
+
+def is_optional(code: str) -> bool:
+    kind = _KINDS.get(code)
+    return kind is not None and kind.optional
 
 
 def is_registered(code: str) -> bool:

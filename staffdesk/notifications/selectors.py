@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from staffdesk.core.errors import NotFound
 from staffdesk.core.pagination import Page, paginate_by_id
-from staffdesk.notifications.kinds import all_kinds
+from staffdesk.notifications.kinds import optional_kinds
 from staffdesk.notifications.models import Notification, NotificationPreference
 
 PAGE_SIZE = 50
@@ -49,9 +49,9 @@ class PreferenceRow:
 
 
 def notification_preferences(*, user) -> list[PreferenceRow]:
-    """Every registered kind with the person's choice; email is on until turned off."""
+    """Every kind a person may turn off, with their choice; email is on until turned off."""
     chosen = dict(NotificationPreference.objects.visible_to(user).values_list("kind", "email"))
     return [
         PreferenceRow(code=kind.code, label=kind.label, email=chosen.get(kind.code, True))
-        for kind in all_kinds()
+        for kind in optional_kinds()
     ]

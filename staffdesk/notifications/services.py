@@ -14,7 +14,7 @@ from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.notifications import email
-from staffdesk.notifications.kinds import is_registered
+from staffdesk.notifications.kinds import is_optional, is_registered
 from staffdesk.notifications.models import Notification, NotificationPreference
 from staffdesk.notifications.selectors import access_notification, notification_list
 
@@ -93,7 +93,7 @@ def notification_create_many(
             email_status=Status.PENDING
             if d.recipient.email
             and d.recipient.is_active
-            and (d.recipient.pk, d.kind) not in opted_out
+            and ((d.recipient.pk, d.kind) not in opted_out or not is_optional(d.kind))
             else Status.SKIPPED,
             email_next_attempt_at=moment,
         )
@@ -126,6 +126,12 @@ def notification_preferences_set(
         raise ValidationFailed(
             f"Unknown notification kind: {', '.join(unknown)}.",
             errors={"email": [f"unknown kind {code!r}" for code in unknown]},
+        )
+    fixed = sorted(code for code in email_by_kind if not is_optional(code))
+    if fixed:
+        raise ValidationFailed(
+            f"These are always sent by email: {', '.join(fixed)}.",
+            errors={"email": [f"{code!r} cannot be turned off" for code in fixed]},
         )
     moment = clock.resolve(now)
     return NotificationPreference.objects.bulk_create(

@@ -7,3 +7,9 @@ class PortalConfig(AppConfig):
     name = "staffdesk.portal"
     label = "portal"
     verbose_name = "Home and profile"
+
+    def ready(self) -> None:
+        from staffdesk.notifications.kinds import register
+        from staffdesk.portal.passwords import KIND
+
+        register(KIND, "Password reset link", optional=False)

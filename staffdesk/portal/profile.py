@@ -21,7 +21,7 @@ from staffdesk.core.ids import parse_id
 from staffdesk.directory import selectors as directory_selectors
 from staffdesk.directory import services as directory_services
 from staffdesk.directory.models import Person
-from staffdesk.notifications.kinds import all_kinds
+from staffdesk.notifications.kinds import optional_kinds
 from staffdesk.notifications.selectors import notification_preferences
 from staffdesk.notifications.services import notification_preferences_set
 from staffdesk.portal.forms import TokenForm
@@ -144,6 +144,6 @@ def preferences_set(request: HttpRequest) -> HttpResponse:
     wanted = set(request.POST.getlist("email"))
     notification_preferences_set(
         person=request.user,
-        email_by_kind={kind.code: kind.code in wanted for kind in all_kinds()},
+        email_by_kind={kind.code: kind.code in wanted for kind in optional_kinds()},
     )
     return _saved(request, "preferences", "Your email choices are saved.")

@@ -17,7 +17,7 @@ from conftest import LAPTOP_ANSWERS
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import ApiToken
 from staffdesk.directory.services import api_token_create
-from staffdesk.notifications.kinds import all_kinds, is_registered
+from staffdesk.notifications.kinds import all_kinds, is_registered, optional_kinds
 from staffdesk.notifications.models import Notification, NotificationPreference
 from staffdesk.notifications.services import notification_create, notification_preferences_set
 from staffdesk.requests.models import Status
@@ -239,10 +239,11 @@ def test_every_kind_the_requests_app_sends_is_registered():
 def test_email_preferences_are_saved_and_a_reply_then_stays_in_app(org):
     client = signed_in(org.requester)
     page = client.get(PROFILE)
-    for kind in all_kinds():
+    for kind in optional_kinds():
         assert f'id="email-{kind.code}" checked' in text(page)  # email is on by default
+    assert 'id="email-password_reset"' not in text(page)  # always mailed, not a choice
 
-    keep = [kind.code for kind in all_kinds() if kind.code != "request_reply"]
+    keep = [kind.code for kind in optional_kinds() if kind.code != "request_reply"]
     response = client.post("/me/notifications", {"email": keep})
     assert response.status_code == 302 and response["Location"] == "/me/#preferences"
     assert not NotificationPreference.objects.get(person=org.requester, kind="request_reply").email

@@ -32,7 +32,8 @@ def people_import(
 ) -> ImportReport:
     """Create or update people by `employee_id` from a CSV file.
 
-    A new person gets an unusable password: they sign in by SSO or an admin sets one.
+    A new person gets an unusable password: they choose one with "Forgot your password, or
+    never had one?" on the sign-in page (a link by email), or an admin sets one.
     """
     columns, rows = _read_csv(path, PEOPLE_COLUMNS)
     with transaction.atomic():

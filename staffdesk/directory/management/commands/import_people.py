@@ -9,7 +9,7 @@ class Command(BaseCommand):
         "Create or update people from a CSV file with the columns employee_id,username,"
         "first_name,last_name,email,department_code,title,manager_employee_id,start_date,active "
         "(title, manager, start_date and active optional; start_date as YYYY-MM-DD). New people "
-        "get no password: they sign in by SSO or an admin sets one. "
+        "get no password: they choose one from the sign-in page (a link by email) or an admin sets one. "
         "Exit code 1: bad rows, nothing written; 2: unusable file."
     )
 
