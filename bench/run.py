@@ -153,7 +153,7 @@ def seed_constants() -> dict:
 class Database:
     """The cached, seeded database of one variant and the throwaway copy a run uses."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.name = f"bench_{config.requests}"
 
@@ -292,7 +292,7 @@ def free_port() -> int:
 class Server:
     """gunicorn with the production settings, on a free loopback port."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict) -> None:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.env = {

@@ -20,5 +20,5 @@ class TextField(forms.CharField):
 class IdField(forms.IntegerField):
     """A primary key: a number past what the database holds is a form error, not a 500."""
 
-    def __init__(self, **kwargs: Any):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=ID_MAX, **kwargs)

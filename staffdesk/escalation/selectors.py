@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import dateformat, timezone
 
+from staffdesk.directory.types import Viewer
 from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.triggers import Rule
 from staffdesk.requests.models import Request
@@ -82,7 +83,7 @@ def fired_level_ids(request_ids: list[int]) -> dict[int, set[int]]:
     return fired
 
 
-def escalation_list(*, user, request: Request) -> list[Escalation]:
+def escalation_list(*, user: Viewer, request: Request) -> list[Escalation]:
     """The request's fired levels this user may see (the caller has checked the request)."""
     return list(
         Escalation.objects.visible_to(user)
@@ -172,7 +173,7 @@ def _not_yet(request: Request) -> str:
     )
 
 
-def requester_escalation(*, user, request: Request, now: datetime) -> RequesterEscalation:
+def requester_escalation(*, user: Viewer, request: Request, now: datetime) -> RequesterEscalation:
     """May this user escalate the request now? Yes for its requester's side once the
     promise is broken (see `promise_broken`), to the lowest level not fired yet."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from staffdesk.core.types import Id
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.notifications import selectors, services
 from staffdesk.notifications.schemas import NotificationOut
 
@@ -17,7 +17,7 @@ router = Router(tags=["notifications"])
     response=list[NotificationOut],
     summary="My latest notifications (at most 100)",
 )
-def notification_list(request: HttpRequest, unread: Query[bool] = False):
+def notification_list(request: AuthenticatedHttpRequest, unread: Query[bool] = False):
     return selectors.notification_list(user=request.user, unread_only=unread)[:100]
 
 
@@ -26,11 +26,11 @@ def notification_list(request: HttpRequest, unread: Query[bool] = False):
     response=NotificationOut,
     summary="Mark one notification read",
 )
-def notification_read(request: HttpRequest, notification_id: Id):
+def notification_read(request: AuthenticatedHttpRequest, notification_id: Id):
     return services.notification_mark_read(user=request.user, notification_id=notification_id)
 
 
 @router.post("/me/notifications/read", response={204: None}, summary="Mark all read")
-def notification_read_all(request: HttpRequest):
+def notification_read_all(request: AuthenticatedHttpRequest):
     services.notification_mark_all_read(user=request.user)
     return Status(204, None)

@@ -13,6 +13,7 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 from staffdesk.notifications import email
 from staffdesk.notifications.kinds import is_registered
 from staffdesk.notifications.models import Notification, NotificationPreference
@@ -112,7 +113,7 @@ def notification_mark_read(
     return notification
 
 
-def notification_mark_all_read(*, user, now: datetime | None = None) -> int:
+def notification_mark_all_read(*, user: Viewer, now: datetime | None = None) -> int:
     return notification_list(user=user, unread_only=True).update(read_at=clock.resolve(now))
 
 

@@ -14,6 +14,7 @@ from staffdesk.catalog.selectors import access_service, catalog_list
 from staffdesk.core import clock
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 from staffdesk.open311.models import Integration
 from staffdesk.requests.models import OPEN_STATUSES, Request, RequestEvent, Status
 
@@ -36,7 +37,7 @@ def person_by_email(*, email: str) -> QuerySet[Person]:
     return Person.objects.filter(email__iexact=email, is_active=True).order_by("pk")
 
 
-def open311_service_list(*, user) -> QuerySet[Service]:
+def open311_service_list(*, user: Viewer) -> QuerySet[Service]:
     """The catalog as Open311 lists it: active services that take requests, in catalog order
     (information-only ones cannot be requested). Confidential ones are listed: people file them."""
     has_fields = FormField.objects.filter(service_id=OuterRef("pk"))
@@ -47,7 +48,7 @@ def open311_service_list(*, user) -> QuerySet[Service]:
     )
 
 
-def access_open311_service(*, user, code: str) -> Service:
+def access_open311_service(*, user: Viewer, code: str) -> Service:
     """A listed service with its form fields in form order; anything else is NotFound."""
     service = access_service(user=user, code=code)
     if not service.is_active or service.fulfilment != Service.Fulfilment.REQUEST:
@@ -135,7 +136,7 @@ def open311_request_list(
     return list(requests[first : first + query.page_size])
 
 
-def access_open311_request(*, user, service_request_id: str, extensions: bool = False) -> Request:
+def access_open311_request(*, user: Viewer, service_request_id: str, extensions: bool = False) -> Request:
     """One request this user may see; invisible and nonexistent ones are both NotFound."""
     query = RequestQuery(ids=(service_request_id,), extensions=extensions)
     found = open311_request_list(user=user, query=query)
@@ -187,7 +188,7 @@ def _status_then() -> Subquery:
 
 def open311_update_list(
     *,
-    user,
+    user: Viewer,
     integration: Integration | None,
     query: UpdateQuery,
     now: datetime | None = None,

@@ -14,6 +14,7 @@ from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, paginate_by_id, paginate_by_keys
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.selectors import is_agent_of, team_department_ids
+from staffdesk.directory.types import Viewer
 from staffdesk.requests.models import (
     OPEN_STATUSES,
     Attachment,
@@ -40,7 +41,7 @@ class RequestFilters:
     priority: int | None = None
 
 
-def _person_filter(value: str, *, user, field: str) -> Q:
+def _person_filter(value: str, *, user: Viewer, field: str) -> Q:
     if value == "me":
         return Q(**{f"{field}_id": user.pk})
     if value == "none" and field == "assignee":
@@ -53,7 +54,7 @@ def _person_filter(value: str, *, user, field: str) -> Q:
     )
 
 
-def request_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Request]:
+def request_list(*, user: Viewer, filters: RequestFilters | None = None) -> QuerySet[Request]:
     filters = filters or RequestFilters()
     requests = Request.objects.visible_to(user).select_related(
         "service", "department", "requester", "on_behalf_of", "assignee"
@@ -163,7 +164,7 @@ class QueueScope:
     services: list[Service]
 
 
-def queue_scope(*, user) -> QueueScope:
+def queue_scope(*, user: Viewer) -> QueueScope:
     """The queue is for agents and leads; anybody else gets NotFound."""
     team_ids = team_department_ids(user)
     if not team_ids:
@@ -196,7 +197,7 @@ def queue_scope(*, user) -> QueueScope:
     )
 
 
-def queue_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Request]:
+def queue_list(*, user: Viewer, filters: RequestFilters | None = None) -> QuerySet[Request]:
     """Open requests of the departments whose team the user is on; all open statuses by default."""
     filters = filters or RequestFilters()
     filters = replace(filters, status=filters.status or OPEN_STATUSES)
@@ -211,7 +212,7 @@ def queue_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Reque
 
 def queue_page(
     *,
-    user,
+    user: Viewer,
     filters: RequestFilters | None = None,
     sort: str = "newest",
     cursor: str | None = None,
@@ -248,7 +249,7 @@ def my_request_list(
 
 def my_request_page(
     *,
-    user,
+    user: Viewer,
     relation: str = "all",
     filters: RequestFilters | None = None,
     cursor: str | None = None,
@@ -258,7 +259,7 @@ def my_request_page(
     return _sorted_page(requests, sort="newest", cursor=cursor, limit=limit)
 
 
-def request_counts(*, user, filters: RequestFilters | None = None) -> dict[str, int]:
+def request_counts(*, user: Viewer, filters: RequestFilters | None = None) -> dict[str, int]:
     """How many visible requests match, per status, in one grouped query."""
     rows = (
         request_list(user=user, filters=filters)
@@ -271,7 +272,7 @@ def request_counts(*, user, filters: RequestFilters | None = None) -> dict[str, 
     return by_status
 
 
-def access_request(*, user, number: str) -> Request:
+def access_request(*, user: Viewer, number: str) -> Request:
     """The request with this number if the user may see it; otherwise NotFound, never 403."""
     request = (
         Request.objects.visible_to(user)
@@ -292,7 +293,7 @@ def access_request(*, user, number: str) -> Request:
     return request
 
 
-def request_timeline(*, user, request: Request) -> QuerySet[RequestEvent]:
+def request_timeline(*, user: Viewer, request: Request) -> QuerySet[RequestEvent]:
     """The events of a request this user may see, with their attachments, oldest first."""
     return (
         RequestEvent.objects.visible_to(user)
@@ -305,35 +306,35 @@ def request_timeline(*, user, request: Request) -> QuerySet[RequestEvent]:
     )
 
 
-def request_attachments(*, user, request: Request) -> QuerySet[Attachment]:
+def request_attachments(*, user: Viewer, request: Request) -> QuerySet[Attachment]:
     return Attachment.objects.visible_to(user).filter(request=request).select_related("uploaded_by")
 
 
-def access_attachment(*, user, request: Request, attachment_id: int) -> Attachment:
+def access_attachment(*, user: Viewer, request: Request, attachment_id: int) -> Attachment:
     attachment = request_attachments(user=user, request=request).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(f"No attachment {attachment_id} on request {request.number}.")
     return attachment
 
 
-def request_watchers(*, user, request: Request) -> QuerySet[Watcher]:
+def request_watchers(*, user: Viewer, request: Request) -> QuerySet[Watcher]:
     # A correlated EXISTS on the one request, not `request__in` over every visible request,
     # which SQLite would materialise first (see docs/performance.md).
     visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
     return Watcher.objects.filter(request=request).filter(Exists(visible)).select_related("person")
 
 
-def can_work_on(user, request: Request) -> bool:
+def can_work_on(user: Viewer, request: Request) -> bool:
     """Agents and leads of the providing department work on its requests."""
     return is_agent_of(user, request.department_id)
 
 
-def is_requester_side(user, request: Request) -> bool:
+def is_requester_side(user: Viewer, request: Request) -> bool:
     """The requester and the person the request was filed for."""
     return user.pk in (request.requester_id, request.on_behalf_of_id)
 
 
-def allowed_transitions(*, user, request: Request) -> tuple[str, ...]:
+def allowed_transitions(*, user: Viewer, request: Request) -> tuple[str, ...]:
     """The statuses this user may move this request to now."""
     return moves(
         request.status,
@@ -342,7 +343,7 @@ def allowed_transitions(*, user, request: Request) -> tuple[str, ...]:
     )
 
 
-def request_events(*, user, request: Request) -> QuerySet[RequestEvent]:
+def request_events(*, user: Viewer, request: Request) -> QuerySet[RequestEvent]:
     """The timeline without its files: an attachment event names its file in `data`."""
     return (
         RequestEvent.objects.visible_to(user)
@@ -394,7 +395,7 @@ def team_agents(*, request: Request) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=team.values("person_id"), is_active=True)
 
 
-def access_watcher(*, user, request: Request, person_id: int) -> Watcher:
+def access_watcher(*, user: Viewer, request: Request, person_id: int) -> Watcher:
     watcher = request_watchers(user=user, request=request).filter(person_id=person_id).first()
     if watcher is None:
         raise NotFound(f"Person {person_id} does not watch {request.number}.")

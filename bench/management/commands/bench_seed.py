@@ -24,7 +24,7 @@ class Command(BaseCommand):
         "DATABASE_URL at a new database). Every account's password is staffdesk-bench."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--requests", type=int, required=True, help="How many requests to generate."
         )
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             "now). It ends at that day's midnight UTC; the same seed and day give the same rows.",
         )
 
-    def handle(self, *args, requests: int, seed: int, scale: float, now, **options):
+    def handle(self, *args, requests: int, seed: int, scale: float, now, **options) -> None:
         if requests < 0:
             raise CommandError("--requests must be 0 or more.")
         if not 0 < scale <= 1:

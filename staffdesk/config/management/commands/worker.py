@@ -11,7 +11,7 @@ from staffdesk.core.schema import require_migrated
 class Command(BaseCommand):
     help = "Run the background worker: outbox delivery and timers. Stop with Ctrl-C or SIGTERM."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
         parser.add_argument(
             "--interval",
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             help="Seconds between ticks.",
         )
 
-    def handle(self, *args, once: bool, interval: float, **options):
+    def handle(self, *args, once: bool, interval: float, **options) -> None:
         require_migrated()
         if once:
             handled = worker.tick()

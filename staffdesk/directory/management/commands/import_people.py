@@ -13,8 +13,8 @@ class Command(BaseCommand):
         "Exit code 1: bad rows, nothing written; 2: unusable file."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         add_import_arguments(parser)
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         run_import(self, people_import, **options)
