@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
 from staffdesk.core.admin import VisibleAdminMixin, VisibleModelAdmin, VisibleTabularInline
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
@@ -68,5 +69,5 @@ class ApiTokenAdmin(VisibleModelAdmin):
     readonly_fields = ["person", "name", "prefix", "key_hash", "created_at", "last_used_at"]
     list_select_related = ["person"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

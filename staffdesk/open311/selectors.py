@@ -136,7 +136,9 @@ def open311_request_list(
     return list(requests[first : first + query.page_size])
 
 
-def access_open311_request(*, user: Viewer, service_request_id: str, extensions: bool = False) -> Request:
+def access_open311_request(
+    *, user: Viewer, service_request_id: str, extensions: bool = False
+) -> Request:
     """One request this user may see; invisible and nonexistent ones are both NotFound."""
     query = RequestQuery(ids=(service_request_id,), extensions=extensions)
     found = open311_request_list(user=user, query=query)

@@ -49,7 +49,9 @@ def request_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
 
 @allow_methods("GET")
 @login_required
-def attachment_download(request: AuthenticatedHttpRequest, number: str, attachment_id: int) -> HttpResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, number: str, attachment_id: int
+) -> HttpResponse:
     item = _access(request, number)
     attachment = selectors.access_attachment(
         user=request.user, request=item, attachment_id=attachment_id

@@ -170,7 +170,9 @@ def _paginate(request: AuthenticatedHttpRequest, fetch: Callable[[str | None], P
     }
 
 
-def _render(request: AuthenticatedHttpRequest, template: str, fragment: str, target: str, context: dict):
+def _render(
+    request: AuthenticatedHttpRequest, template: str, fragment: str, target: str, context: dict
+):
     """The results fragment for htmx swaps of the results region, the whole page otherwise."""
     htmx = request.htmx  # type: ignore[attr-defined]
     swap_results = htmx and not htmx.history_restore_request and htmx.target == target
