@@ -35,7 +35,9 @@ SECTIONS = {
 }
 
 
-def _context(request: AuthenticatedHttpRequest, section: str = "", **state) -> dict:
+def _context(
+    request: AuthenticatedHttpRequest, section: str = "", **state: object
+) -> dict[str, object]:
     """Everything the page shows; `state` (submitted values, errors, messages) is `section`'s."""
     user = request.user
     return {
@@ -51,7 +53,7 @@ def _context(request: AuthenticatedHttpRequest, section: str = "", **state) -> d
     }
 
 
-def _respond(request: AuthenticatedHttpRequest, section: str, **state) -> HttpResponse:
+def _respond(request: AuthenticatedHttpRequest, section: str, **state: object) -> HttpResponse:
     """The section alone for htmx, else the whole page showing it (errors, a new token)."""
     template = SECTIONS[section] if request.htmx else "config/profile.html"
     return render(request, template, _context(request, section, **state))

@@ -8,7 +8,7 @@ the number 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError
@@ -16,6 +16,9 @@ from pydantic_core import PydanticCustomError
 from staffdesk.core.ids import ID_MAX
 from staffdesk.core.pagination import MAX_PAGE_SIZE
 from staffdesk.core.text import normalise_texts
+
+# A value as JSON holds it: what a JSONField stores, a document an adapter renders.
+JSON: TypeAlias = str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]
 
 
 def _not_a_bool(value: Any) -> Any:

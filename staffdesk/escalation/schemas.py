@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from staffdesk.core.types import Text
 from staffdesk.directory.schemas import PersonRef
+from staffdesk.escalation.models import Escalation
 from staffdesk.escalation.services.firing import describe
 from staffdesk.escalation.services.requester import REASON_MAX
 
@@ -36,7 +37,7 @@ class EscalationOut(Schema):
     fired_at: datetime
 
     @staticmethod
-    def resolve_why(escalation) -> str:
+    def resolve_why(escalation: Escalation) -> str:
         return describe(escalation.level) if escalation.source == "trigger" else ""
 
 

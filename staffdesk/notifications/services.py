@@ -104,7 +104,7 @@ def notification_create_many(
 
 
 def notification_mark_read(
-    *, user, notification_id: int, now: datetime | None = None
+    *, user: Viewer, notification_id: int, now: datetime | None = None
 ) -> Notification:
     notification = access_notification(user=user, notification_id=notification_id)
     if notification.read_at is None:
@@ -174,7 +174,7 @@ def _claim(notification_id: int, *, moment: datetime, token: str) -> bool:
     return claimed == 1
 
 
-def _record(notification: Notification, *, token: str, **fields) -> None:
+def _record(notification: Notification, *, token: str, **fields: object) -> None:
     """Store what became of the mail and release the lease, committed at once (durable)."""
     with transaction.atomic(durable=True):
         Notification.objects.filter(pk=notification.pk, email_claim_token=token).update(

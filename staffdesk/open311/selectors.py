@@ -99,7 +99,7 @@ def _window(
 
 
 def open311_request_list(
-    *, user, query: RequestQuery, now: datetime | None = None
+    *, user: Viewer, query: RequestQuery, now: datetime | None = None
 ) -> list[Request]:
     """The requests this user may see that match, newest first, at most one page of 1,000."""
     requests = Request.objects.visible_to(user).select_related(

@@ -12,6 +12,7 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, paginate_by_id, paginate_by_keys
+from staffdesk.core.types import JSON
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.selectors import is_agent_of, team_department_ids
 from staffdesk.directory.types import Viewer
@@ -128,7 +129,11 @@ LIST_COLUMNS = (
 
 
 def request_page(
-    *, user, filters: RequestFilters | None = None, cursor: str | None = None, limit: int = 50
+    *,
+    user: Viewer,
+    filters: RequestFilters | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> Page:
     requests = request_list(user=user, filters=filters).only(*LIST_COLUMNS)
     return paginate_by_id(requests, cursor=cursor, limit=limit)
@@ -233,7 +238,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def my_request_list(
-    *, user, relation: str = "all", filters: RequestFilters | None = None
+    *, user: Viewer, relation: str = "all", filters: RequestFilters | None = None
 ) -> QuerySet[Request]:
     """What I filed, what was filed for me, what I watch ("all"), or one of those kinds."""
     if relation not in MY_RELATIONS:
@@ -380,7 +385,7 @@ def request_answers(*, request: Request) -> list[Answer]:
     return answers
 
 
-def _answer(field: FormField, value) -> Answer:
+def _answer(field: FormField, value: JSON) -> Answer:
     names = {str(choice["key"]): str(choice["name"]) for choice in field.values}
     values = value if isinstance(value, list) else [value]
     text = ", ".join(names.get(str(item), str(item)) for item in values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -156,7 +156,7 @@ class AgreementQuerySet(models.QuerySet):
             return self.none()
         return self
 
-    def active_on(self, day) -> AgreementQuerySet:
+    def active_on(self, day: date) -> AgreementQuerySet:
         """In force on that day: active and effective; the review date is a reminder, not an end."""
         return self.filter(status=Agreement.Status.ACTIVE, effective_from__lte=day)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from staffdesk.requests.models import Request
 from staffdesk.requests.sla.clocks import explain, format_duration
-from staffdesk.sla.businesstime import business_time_between
+from staffdesk.sla.businesstime import CalendarSpec, business_time_between
 
 STATE_LABELS = {
     "running": "Running",
@@ -41,7 +41,9 @@ class SlaView:
         return (self.response, self.resolution)
 
 
-def _clock(name: str, state: str, due_at: datetime | None, calendar, now: datetime) -> ClockView:
+def _clock(
+    name: str, state: str, due_at: datetime | None, calendar: CalendarSpec, now: datetime
+) -> ClockView:
     remaining: timedelta | None = None
     if due_at is not None and state in ("running", "at_risk", "breached"):
         remaining = (

@@ -86,7 +86,9 @@ def _who_is_on_it(created: Request) -> str:
     return f"it is in the {created.department.name} queue"
 
 
-def _page(request: AuthenticatedHttpRequest, service: Service, *, error: DomainError | None = None):
+def _page(
+    request: AuthenticatedHttpRequest, service: Service, *, error: DomainError | None = None
+) -> HttpResponse:
     """The service page; after a refused post, with the answers kept and every message shown."""
     errors = error.errors if error else {}
     form = AnswersForm(fields=service.fields.all(), data=request.POST or None, errors=errors)

@@ -171,10 +171,14 @@ def _paginate(request: AuthenticatedHttpRequest, fetch: Callable[[str | None], P
 
 
 def _render(
-    request: AuthenticatedHttpRequest, template: str, fragment: str, target: str, context: dict
-):
+    request: AuthenticatedHttpRequest,
+    template: str,
+    fragment: str,
+    target: str,
+    context: dict[str, object],
+) -> HttpResponse:
     """The results fragment for htmx swaps of the results region, the whole page otherwise."""
-    htmx = request.htmx  # type: ignore[attr-defined]
+    htmx = request.htmx
     swap_results = htmx and not htmx.history_restore_request and htmx.target == target
     response = render(request, fragment if swap_results else template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
