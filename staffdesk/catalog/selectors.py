@@ -51,7 +51,7 @@ def catalog_list(*, user: Viewer, query: str = "", department_code: str = "") ->
     )
 
 
-def beneficiary_list(*, user: Viewer, service: Service) -> QuerySet[Person]:
+def beneficiary_list(*, user: Person, service: Service) -> QuerySet[Person]:
     """The people this user may file a request of this service for, besides themselves.
 
     The same rule the filing service enforces (`requests.services.submit._check_filing`):

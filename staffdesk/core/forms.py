@@ -13,7 +13,7 @@ from staffdesk.core.text import normalise_newlines
 class TextField(forms.CharField):
     """User text with its line breaks normalised before `max_length` and the service count it."""
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         return super().to_python(normalise_newlines(value) if isinstance(value, str) else value)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
@@ -231,7 +232,7 @@ def access_open311_update_target(
         # confidential case it filed takes comments (it just never reads them back).
         requests = Request.objects.filter(open311_submission__integration=integration)
     else:
-        requests = Request.objects.visible_to(person)
+        requests = Request.objects.visible_to(person or AnonymousUser())
     found = requests.filter(number=number).first()
     if found is None:
         raise NotFound(f"No service request {service_request_id}.")

@@ -54,7 +54,7 @@ class RequestCounter(models.Model):
         return f"{self.department_id}: {self.last_number}"
 
 
-class RequestQuerySet(models.QuerySet):
+class RequestQuerySet(models.QuerySet["Request"]):
     def visible_to(self, user: Viewer) -> RequestQuerySet:
         """The one definition of who may see a request.
 
@@ -86,7 +86,7 @@ class RequestQuerySet(models.QuerySet):
             Q(requester_id=user.pk)
             | Q(on_behalf_of_id=user.pk)
             | Q(department_id__in=teams)
-            | (Q(confidential=False) & Exists(watching))
+            | (Q(confidential=False) & Q(Exists(watching)))
         )
         if user.is_superuser:
             rule |= Q(confidential=False)

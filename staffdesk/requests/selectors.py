@@ -238,7 +238,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def my_request_list(
-    *, user: Viewer, relation: str = "all", filters: RequestFilters | None = None
+    *, user: Person, relation: str = "all", filters: RequestFilters | None = None
 ) -> QuerySet[Request]:
     """What I filed, what was filed for me, what I watch ("all"), or one of those kinds."""
     if relation not in MY_RELATIONS:
@@ -254,7 +254,7 @@ def my_request_list(
 
 def my_request_page(
     *,
-    user: Viewer,
+    user: Person,
     relation: str = "all",
     filters: RequestFilters | None = None,
     cursor: str | None = None,

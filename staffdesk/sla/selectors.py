@@ -47,8 +47,8 @@ def agreement_applicable(
     "Covers" means: for everyone, or the customer department is named. Agreements are in
     force when active and effective on that day; `review_on` is a reminder, not an end.
     """
-    everyone = Q(applies_to_everyone=True) | ~Exists(
-        _Customers.objects.filter(agreement_id=OuterRef("pk"))
+    everyone = Q(applies_to_everyone=True) | Q(
+        ~Exists(_Customers.objects.filter(agreement_id=OuterRef("pk")))
     )
     covers = everyone
     department_wide = Q(provider_id=provider_department_id, services_only=False)
