@@ -10,7 +10,8 @@ class ConfigConfig(AppConfig):
         from django.contrib import admin
 
         # Configuration in Django admin is for organization admins only.
-        admin.site.has_permission = lambda request: bool(
+        # Set on the default site in place, where every app's admin registers.
+        admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
             request.user.is_active and request.user.is_superuser
         )
         admin.site.site_header = "staffdesk administration"

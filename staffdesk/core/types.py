@@ -8,7 +8,7 @@ the number 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError
@@ -63,8 +63,13 @@ def bounded_int(low: int, high: int) -> Any:
     ]
 
 
-Id = bounded_int(1, ID_MAX)
-PageSize = bounded_int(1, MAX_PAGE_SIZE)
+if TYPE_CHECKING:
+    # To the checker these are whole numbers; pydantic reads the bounds of `bounded_int`.
+    Id = int
+    PageSize = int
+else:
+    Id = bounded_int(1, ID_MAX)
+    PageSize = bounded_int(1, MAX_PAGE_SIZE)
 
 
 def _no_nul(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import dateformat, timezone
@@ -13,6 +14,9 @@ from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.triggers import Rule
 from staffdesk.requests.models import Request
 from staffdesk.requests.selectors import is_requester_side
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def level_rule(level: Level) -> Rule:
@@ -118,7 +122,15 @@ def promise_broken(request: Request, *, now: datetime) -> bool:
     return response_late or resolution_late
 
 
-def levels_with_fired(request: Request) -> list[Level]:
+class LevelFired(TypedDict):
+    """What `levels_with_fired` annotates each level with."""
+
+    policy_service_id: int | None
+    service_has_policy: bool
+    fired: bool
+
+
+def levels_with_fired(request: Request) -> list[WithAnnotations[Level, LevelFired]]:
     """The levels in force for the request in one query, each with `fired` (in its ledger).
 
     The request page asks this on every view of the requester's side, so the policy choice

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -18,6 +19,9 @@ from staffdesk.directory.models import Person
 from staffdesk.directory.types import Viewer
 from staffdesk.open311.models import Integration
 from staffdesk.requests.models import OPEN_STATUSES, Request, RequestEvent, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MAX_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -38,7 +42,19 @@ def person_by_email(*, email: str) -> QuerySet[Person]:
     return Person.objects.filter(email__iexact=email, is_active=True).order_by("pk")
 
 
-def open311_service_list(*, user: Viewer) -> QuerySet[Service]:
+class ListedService(TypedDict):
+    """What `open311_service_list` annotates each service with."""
+
+    has_fields: bool
+
+
+class StatusThen(TypedDict):
+    """What `open311_update_list` annotates each update with: the status just after it."""
+
+    status_then: str | None
+
+
+def open311_service_list(*, user: Viewer) -> QuerySet[WithAnnotations[Service, ListedService]]:
     """The catalog as Open311 lists it: active services that take requests, in catalog order
     (information-only ones cannot be requested). Confidential ones are listed: people file them."""
     has_fields = FormField.objects.filter(service_id=OuterRef("pk"))
@@ -195,7 +211,7 @@ def open311_update_list(
     integration: Integration | None,
     query: UpdateQuery,
     now: datetime | None = None,
-) -> list[RequestEvent]:
+) -> list[WithAnnotations[RequestEvent, StatusThen]]:
     """Public replies and status changes, oldest first, each with `status_then`.
 
     With an integration's key: those of the requests it filed (`integration_requests`);

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from staffdesk.core import clock
@@ -27,7 +27,7 @@ from staffdesk.requests.panels import detail_panels
 from staffdesk.requests.services.messaging import attachment_add_many, request_message_post
 
 # What the button that moves a request to each status says.
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     Status.ACKNOWLEDGED: "Acknowledge",
     Status.IN_PROGRESS: "Start work",
     Status.WAITING_ON_REQUESTER: "Wait on requester",
@@ -51,7 +51,7 @@ def request_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
 @login_required
 def attachment_download(
     request: AuthenticatedHttpRequest, number: str, attachment_id: int
-) -> HttpResponse:
+) -> FileResponse:
     item = _access(request, number)
     attachment = selectors.access_attachment(
         user=request.user, request=item, attachment_id=attachment_id

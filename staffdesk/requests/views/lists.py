@@ -8,6 +8,7 @@ the same form and links load whole pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -79,15 +80,21 @@ class QueueFilterForm(_FilterForm):
 
     def __init__(self, data: QueryDict, *, scope: selectors.QueueScope) -> None:
         super().__init__(data)
-        self.fields["department"].choices = [("", "All my departments")] + [
+        # The three fields declared above as ChoiceFields; `fields` holds their copies.
+        department = cast("forms.ChoiceField", self.fields["department"])
+        assignee = cast("forms.ChoiceField", self.fields["assignee"])
+        service = cast("forms.ChoiceField", self.fields["service"])
+        department.choices = [("", "All my departments")] + [
             (department.code, department.name) for department in scope.departments
         ]
-        self.fields["assignee"].choices = [
+        assignee.choices = [
             ("", "Anyone"),
             ("me", "Assigned to me"),
             ("none", "Unassigned"),
         ] + [(str(person.pk), person.display_name) for person in scope.members]
-        services = [(service.code, service.name) for service in scope.services]
+        services: list[tuple[str, str | list[tuple[str, str]]]] = [
+            (s.code, s.name) for s in scope.services
+        ]
         if len(scope.departments) > 1:
             services = [
                 (
@@ -96,7 +103,7 @@ class QueueFilterForm(_FilterForm):
                 )
                 for department in scope.departments
             ]
-        self.fields["service"].choices = [("", "All services"), *services]
+        service.choices = [("", "All services"), *services]
         self.show_departments = len(scope.departments) > 1
 
     def to_filters(self) -> tuple[selectors.RequestFilters, str]:
