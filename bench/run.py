@@ -260,10 +260,10 @@ class Database:
                 Path(f"{copy}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(self.cache_file, copy)
             return f"sqlite:///{copy}"
-        copy = f"{self.name}_run"
-        run(["dropdb", *self._pg_args(), "--if-exists", copy])
-        run(["createdb", *self._pg_args(), "-T", self.name, copy])
-        return self.pg(copy)
+        database = f"{self.name}_run"
+        run(["dropdb", *self._pg_args(), "--if-exists", database])
+        run(["createdb", *self._pg_args(), "-T", self.name, database])
+        return self.pg(database)
 
     def drop_working_copy(self) -> None:
         if self.config.db == "sqlite":

@@ -96,7 +96,9 @@ def due(now: datetime, count: int) -> dict:
     from staffdesk.requests.services.notify import request_url
 
     # A running worker has its URL configuration loaded (mails link to the request page).
-    request_url(Request.objects.first())
+    first = Request.objects.first()
+    assert first is not None  # the seed filed requests
+    request_url(first)
     # Filed within the seeded history: the HTTP scenarios that ran before on this copy
     # filed requests of their own, which have nothing due yet.
     chosen = list(
