@@ -62,7 +62,7 @@ DUE_REQUESTS = 10_000
 
 
 def log(message: str) -> None:
-    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+    print(f"[bench {datetime.now().astimezone():%H:%M:%S}] {message}", flush=True)
 
 
 def run(args: list[str], *, env: dict | None = None, capture: bool = False) -> str:

@@ -18,7 +18,7 @@ from staffdesk.core.pagination import MAX_PAGE_SIZE
 from staffdesk.core.text import normalise_texts
 
 # A value as JSON holds it: what a JSONField stores, a document an adapter renders.
-JSON: TypeAlias = str | int | float | bool | None | list["JSON"] | dict[str, "JSON"]
+JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
 
 
 def _not_a_bool(value: Any) -> Any:
