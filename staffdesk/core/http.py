@@ -45,7 +45,7 @@ def allow_methods(*methods: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         # OPTIONS itself is answered by `MethodsMiddleware` before the view is called.
         guarded = require_http_methods([m for m in allowed if m != "OPTIONS"])(view)
-        guarded.allowed_methods = allowed  # type: ignore[attr-defined]
+        guarded.allowed_methods = allowed  # type: ignore[attr-defined]  # read back by _declared
         return guarded
 
     return decorate

@@ -136,11 +136,7 @@ class Firing:
         """Act on the level now; True when an action changed the request (look at it again)."""
         done = _act(request, level, now=self.now)
         by_requester = source == Escalation.Source.REQUESTER
-        why = (
-            f"{actor.display_name} escalated it: {reason}"  # type: ignore[union-attr]  # a requester's escalation has its actor
-            if by_requester
-            else describe(level)
-        )
+        why = f"{actor.display_name} escalated it: {reason}" if by_requester else describe(level)  # type: ignore[union-attr]  # a requester's escalation has its actor
         told = self.recipients.for_level(level, request)
         self.ledger.append(
             Escalation(
