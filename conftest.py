@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
 
 import httpx
 import pytest
@@ -13,8 +12,13 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.services import api_token_create
 from staffdesk.requests.services import attachment_add, request_add_note, request_submit
-from staffdesk.sla.models import Agreement, AgreementTarget, BusinessCalendar, WorkingInterval
-from tests.factories import DepartmentFactory, FormFieldFactory, PersonFactory, ServiceFactory
+from tests.factories import (
+    AgreementFactory,
+    DepartmentFactory,
+    FormFieldFactory,
+    PersonFactory,
+    ServiceFactory,
+)
 from tests.smtp import smtp_server  # noqa: F401 - a fixture shared by all tests
 
 
@@ -221,32 +225,12 @@ def _close_connections_after_each_request():
 @pytest.fixture
 def agreement(org):
     """IT for everyone: Mon-Fri 08:00-18:00 New York; P3 answers in 4 h, resolves in 20 h."""
-    calendar = BusinessCalendar.objects.create(name="City hours", time_zone="America/New_York")
-    for weekday in range(5):
-        WorkingInterval.objects.create(
-            calendar=calendar, weekday=weekday, start=time(8), end=time(18)
-        )
-    agreement = Agreement.objects.create(
+    return AgreementFactory(
         name="IT for everyone",
         provider=org.it,
-        applies_to_everyone=True,
-        calendar=calendar,
-        status=Agreement.Status.ACTIVE,
-        effective_from=date(2026, 1, 1),
+        calendar__name="City hours",
+        targets={1: (60, 240), 2: (240, 1200), 3: (240, 1200), 4: (480, 2400)},
     )
-    for priority, response, resolution in (
-        (1, 60, 240),
-        (2, 240, 1200),
-        (3, 240, 1200),
-        (4, 480, 2400),
-    ):
-        AgreementTarget.objects.create(
-            agreement=agreement,
-            priority=priority,
-            first_response_minutes=response,
-            resolution_minutes=resolution,
-        )
-    return agreement
 
 
 @pytest.fixture

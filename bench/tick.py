@@ -145,6 +145,7 @@ def due(now: datetime, count: int) -> dict:
 def arithmetic(now: datetime, runs: int) -> dict:
     from staffdesk.requests.sla.clocks import Rules, Targets, sla_state
     from staffdesk.sla.businesstime import add_business_time
+    from staffdesk.sla.calendars import calendar_spec
     from staffdesk.sla.models import Agreement
 
     agreement = Agreement.objects.select_related("calendar").get(provider__code="IT")
@@ -153,7 +154,7 @@ def arithmetic(now: datetime, runs: int) -> dict:
         timedelta(minutes=target.first_response_minutes),
         timedelta(minutes=target.resolution_minutes),
     )
-    calendar = agreement.calendar.spec(years=range(now.year - 1, now.year + 3))
+    calendar = calendar_spec(agreement.calendar, years=range(now.year - 1, now.year + 3))
     rules = Rules(at_risk_share=float(agreement.at_risk_share))
     rng = random.Random(1)
     # Filed at any minute of the year before `now`: office hours, evenings, weekends, holidays.

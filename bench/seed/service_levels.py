@@ -29,10 +29,11 @@ from types import SimpleNamespace
 
 from staffdesk.catalog.models import Service
 from staffdesk.directory.models import Department
-from staffdesk.escalation.models import Level, Policy, Trigger, WatchedClock
+from staffdesk.escalation.display import describe
+from staffdesk.escalation.models import Level, Policy
 from staffdesk.escalation.selectors import level_rule
-from staffdesk.escalation.services.firing import Recipients, describe, escalation_data
-from staffdesk.escalation.triggers import Rule, Situation, plan, silent_since
+from staffdesk.escalation.services.firing import Recipients, escalation_data
+from staffdesk.escalation.triggers import Rule, Situation, Trigger, WatchedClock, plan, silent_since
 from staffdesk.requests.models import OPEN_STATUSES, Request, Status
 from staffdesk.requests.sla.clocks import SlaState, Step, sla_state
 from staffdesk.requests.sla.store import STORED_FIELDS, SlaInputs, apply, calendar_for, inputs_for
@@ -269,7 +270,6 @@ class ServiceLevels:
             rules=sla.rules,
             calendar=spec,
             now=now,
-            explained=False,
         )
 
     def level(self, level_id: int) -> Level:

@@ -16,8 +16,9 @@ from django.http import HttpRequest
 
 from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
-from staffdesk.escalation.models import Escalation, Level, Policy, Trigger, WatchedClock
+from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.services import policy_requests_recheck
+from staffdesk.escalation.triggers import Trigger, WatchedClock
 
 
 class LevelForm(forms.ModelForm):

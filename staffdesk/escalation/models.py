@@ -10,6 +10,7 @@ from staffdesk.core.clock import now as clock_now
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.types import Viewer
+from staffdesk.escalation.triggers import SLA_CLOCKS, Trigger, WatchedClock
 from staffdesk.requests.models import Request
 
 
@@ -59,21 +60,6 @@ class Policy(TimeStampedModel):
         return self.name
 
 
-class WatchedClock(models.TextChoices):
-    """What a level's trigger watches; the ledger's `clock`."""
-
-    RESPONSE = "response", "First response"
-    RESOLUTION = "resolution", "Resolution"
-    ACTIVITY = "activity", "Team activity"
-
-
-class Trigger(models.TextChoices):
-    SHARE = "share", "Share of the target used"
-    BREACH = "breach", "Target breached"
-    AFTER_BREACH = "after_breach", "Business minutes after the breach"
-    SILENCE = "silence", "No public activity from the team for business minutes"
-
-
 class LevelQuerySet(models.QuerySet):
     def visible_to(self, user: Viewer) -> LevelQuerySet:
         """The levels of the policies the user may see."""
@@ -86,10 +72,10 @@ class Level(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="levels")
     position = models.PositiveSmallIntegerField(help_text="1 is the first level.")
     name = models.CharField(max_length=120, help_text='e.g. "Backup", "Department lead".')
-    trigger = models.CharField(max_length=12, choices=Trigger.choices)
+    trigger = models.CharField(max_length=12, choices=Trigger.choices())
     clock = models.CharField(
         max_length=10,
-        choices=WatchedClock.choices,
+        choices=WatchedClock.choices(),
         help_text="The SLA clock a share, breach or after-breach trigger reads "
         "(silence always reads team activity).",
     )
@@ -118,25 +104,22 @@ class Level(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["policy", "position"], name="escalation_level_order"),
             models.CheckConstraint(
-                condition=~Q(trigger="share")
-                | Q(
-                    share_percent__gte=1,
-                    share_percent__lte=100,
-                    clock__in=["response", "resolution"],
-                ),
+                condition=~Q(trigger=Trigger.SHARE)
+                | Q(share_percent__gte=1, share_percent__lte=100, clock__in=SLA_CLOCKS),
                 name="escalation_share_needs_percent",
             ),
             models.CheckConstraint(
-                condition=~Q(trigger__in=["breach", "after_breach"])
-                | Q(clock__in=["response", "resolution"]),
+                condition=~Q(trigger__in=[Trigger.BREACH, Trigger.AFTER_BREACH])
+                | Q(clock__in=SLA_CLOCKS),
                 name="escalation_breach_needs_clock",
             ),
             models.CheckConstraint(
-                condition=~Q(trigger__in=["after_breach", "silence"]) | Q(business_minutes__gte=1),
+                condition=~Q(trigger__in=[Trigger.AFTER_BREACH, Trigger.SILENCE])
+                | Q(business_minutes__gte=1),
                 name="escalation_minutes_needed",
             ),
             models.CheckConstraint(
-                condition=~Q(trigger="silence") | Q(clock="activity"),
+                condition=~Q(trigger=Trigger.SILENCE) | Q(clock=WatchedClock.ACTIVITY),
                 name="escalation_silence_reads_activity",
             ),
         ]
@@ -167,7 +150,7 @@ class Escalation(models.Model):
         REQUESTER = "requester", "Requester"
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="escalations")
-    clock = models.CharField(max_length=10, choices=WatchedClock.choices)
+    clock = models.CharField(max_length=10, choices=WatchedClock.choices())
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="escalations")
     source = models.CharField(max_length=10, choices=Source.choices)
     actor = models.ForeignKey(

@@ -9,9 +9,10 @@ from pydantic import ConfigDict, Field
 
 from staffdesk.core.types import Text
 from staffdesk.directory.schemas import PersonRef
+from staffdesk.escalation.display import describe
 from staffdesk.escalation.models import Escalation
-from staffdesk.escalation.services.firing import describe
 from staffdesk.escalation.services.requester import REASON_MAX
+from staffdesk.escalation.triggers import WatchedClock
 
 
 class EscalateIn(Schema):
@@ -29,8 +30,8 @@ class EscalationOut(Schema):
 
     level: int = Field(validation_alias="level.position")
     name: str = Field(validation_alias="level.name")
-    clock: str = Field(description="response, resolution or activity: what the trigger read")
-    source: str = Field(description="trigger (the policy) or requester")
+    clock: WatchedClock = Field(description="What the trigger read.")
+    source: Escalation.Source = Field(description="trigger (the policy) or requester")
     actor: PersonRef | None = Field(description="Who escalated; null for a trigger.")
     reason: Text = Field(description="The requester's reason; empty for a trigger.")
     why: str = Field("", description="For a trigger, what made the level fire, in words.")
@@ -38,7 +39,7 @@ class EscalationOut(Schema):
 
     @staticmethod
     def resolve_why(escalation: Escalation) -> str:
-        return describe(escalation.level) if escalation.source == "trigger" else ""
+        return describe(escalation.level) if escalation.source == Escalation.Source.TRIGGER else ""
 
 
 class EscalationsOut(Schema):

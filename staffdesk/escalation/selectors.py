@@ -11,9 +11,10 @@ from django.utils import dateformat, timezone
 
 from staffdesk.directory.types import Viewer
 from staffdesk.escalation.models import Escalation, Level, Policy
-from staffdesk.escalation.triggers import Rule
+from staffdesk.escalation.triggers import Rule, Trigger, WatchedClock
 from staffdesk.requests.models import Request
 from staffdesk.requests.selectors import is_requester_side
+from staffdesk.requests.sla.clocks import BEFORE_TARGET, ClockState
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -23,8 +24,8 @@ def level_rule(level: Level) -> Rule:
     return Rule(
         level_id=level.pk,
         position=level.position,
-        trigger=level.trigger,
-        clock=level.clock,
+        trigger=Trigger(level.trigger),
+        clock=WatchedClock(level.clock),
         share_percent=level.share_percent,
         business_minutes=level.business_minutes,
     )
@@ -112,10 +113,10 @@ def promise_broken(request: Request, *, now: datetime) -> bool:
     response_late = (
         request.response_due_at is not None
         and request.response_due_at <= now
-        and request.response_state in ("running", "at_risk", "breached")
+        and request.response_state in (*BEFORE_TARGET, ClockState.BREACHED)
     )
-    resolution_late = request.resolution_state == "breached" or (
-        request.resolution_state in ("running", "at_risk")
+    resolution_late = request.resolution_state == ClockState.BREACHED or (
+        request.resolution_state in BEFORE_TARGET
         and request.resolution_due_at is not None
         and request.resolution_due_at <= now
     )
@@ -163,18 +164,17 @@ def _when(moment: datetime) -> str:
 
 def _not_yet(request: Request) -> str:
     """When the requester's side will be able to escalate, as far as the clocks tell now."""
-    ticking = ("running", "at_risk")
-    if request.response_state in ticking and request.response_due_at is not None:
+    if request.response_state in BEFORE_TARGET and request.response_due_at is not None:
         return (
             f"You can escalate from {_when(request.response_due_at)} if nobody from "
             f"{request.department.name} has answered by then."
         )
-    if request.resolution_state in ticking and request.resolution_due_at is not None:
+    if request.resolution_state in BEFORE_TARGET and request.resolution_due_at is not None:
         return (
             f"You can escalate from {_when(request.resolution_due_at)} if it is not "
             "resolved by then."
         )
-    if request.resolution_state == "paused":
+    if request.resolution_state == ClockState.PAUSED:
         return (
             "The resolution target is on hold while the request waits on you; you can "
             "escalate if it is breached once work resumes."

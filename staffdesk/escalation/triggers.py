@@ -15,8 +15,43 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from staffdesk.core.choices import Choices
 from staffdesk.requests.sla.clocks import Clock, SlaState, Step
 from staffdesk.sla.businesstime import CalendarSpec, add_business_time
+
+
+class WatchedClock(Choices):
+    """What a level's trigger watches; the ledger's `clock`."""
+
+    RESPONSE = "response"
+    RESOLUTION = "resolution"
+    ACTIVITY = "activity"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"response": "First response", "activity": "Team activity"}
+
+
+class Trigger(Choices):
+    """When a level fires."""
+
+    SHARE = "share"
+    BREACH = "breach"
+    AFTER_BREACH = "after_breach"
+    SILENCE = "silence"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "share": "Share of the target used",
+            "breach": "Target breached",
+            "after_breach": "Business minutes after the breach",
+            "silence": "No public activity from the team for business minutes",
+        }
+
+
+# The clocks a share, breach or after-breach trigger reads.
+SLA_CLOCKS = (WatchedClock.RESPONSE, WatchedClock.RESOLUTION)
 
 
 @dataclass(frozen=True)
@@ -25,8 +60,8 @@ class Rule:
 
     level_id: int
     position: int
-    trigger: str  # share | breach | after_breach | silence
-    clock: str  # response | resolution | activity
+    trigger: Trigger
+    clock: WatchedClock
     share_percent: int | None = None
     business_minutes: int | None = None
 
@@ -70,9 +105,9 @@ def silent_since(
 
 def threshold(rule: Rule, target: timedelta) -> timedelta:
     """The business time on the clock at which the rule fires."""
-    if rule.trigger == "share":
+    if rule.trigger == Trigger.SHARE:
         return timedelta(seconds=round(target.total_seconds() * (rule.share_percent or 0) / 100))
-    if rule.trigger == "after_breach":
+    if rule.trigger == Trigger.AFTER_BREACH:
         return target + timedelta(minutes=rule.business_minutes or 0)
     return target
 
@@ -81,7 +116,7 @@ def rule_due_at(rule: Rule, situation: Situation, *, now: datetime) -> datetime 
     """The instant the rule falls due (at or before `now`: due now); None: it cannot fire now."""
     if not situation.is_open:
         return None
-    if rule.trigger == "silence":
+    if rule.trigger == Trigger.SILENCE:
         if situation.is_paused:
             return None
         return add_business_time(

@@ -24,7 +24,7 @@ from staffdesk.requests.services import (
     request_submit,
     request_transition,
 )
-from staffdesk.requests.services.notify import requester_side
+from staffdesk.requests.services.notify import requester_audience
 
 INTEGRATION_KEY_PREFIX = "o311_"  # a public marker, not a secret
 SUBJECT_MAX = 120
@@ -141,7 +141,7 @@ def open311_update_post(
     request = Request.objects.select_for_update().get(pk=request.pk)
     # An integration speaks for the requester's side only (the citizen it filed for, the
     # person it is for, watchers): a comment is never posted in the team's name.
-    if integration is not None and author.pk not in {p.pk for p in requester_side(request)}:
+    if integration is not None and author.pk not in {p.pk for p in requester_audience(request)}:
         raise ValidationFailed(
             f"{author.display_name} is not on the requester's side of {request.number}.",
             errors={"email": ["names someone who is not on the requester's side of it"]},

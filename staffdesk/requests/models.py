@@ -12,6 +12,7 @@ from staffdesk.core import clock
 from staffdesk.directory.models import Department, Person
 from staffdesk.directory.selectors import team_department_ids
 from staffdesk.directory.types import Viewer
+from staffdesk.requests.sla.clocks import ClockState
 from staffdesk.sla.models import Priority  # defined where SLA targets need it
 
 SLA_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -33,6 +34,8 @@ OPEN_STATUSES = (
     Status.IN_PROGRESS,
     Status.WAITING_ON_REQUESTER,
 )
+# Closed or cancelled: no more replies, files or watchers (a resolved request can reopen).
+FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
 
 class Channel(models.TextChoices):
@@ -150,9 +153,9 @@ class Request(models.Model):
         "sla.Agreement", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
     )
     response_due_at = models.DateTimeField(null=True, blank=True)
-    response_state = models.CharField(max_length=10, blank=True)
+    response_state = models.CharField(max_length=10, blank=True, choices=ClockState.choices())
     resolution_due_at = models.DateTimeField(null=True, blank=True)
-    resolution_state = models.CharField(max_length=10, blank=True)
+    resolution_state = models.CharField(max_length=10, blank=True, choices=ClockState.choices())
     sla_elapsed_seconds = models.PositiveIntegerField(default=0)
     sla_paused_seconds = models.PositiveIntegerField(default=0)
     sla_settled_at = models.DateTimeField(
@@ -229,15 +232,19 @@ class Request(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
     def has_sla_due(self) -> bool:
         """A running SLA clock sets when this request is due (the queue's urgency)."""
         return self.sla_due_at < SLA_NEVER
 
     @property
-    def sla_alert(self) -> str:
-        """The worst state of the stored clocks worth flagging: breached, at_risk or ""."""
+    def sla_alert(self) -> ClockState | None:
+        """The worst state of the stored clocks worth flagging: breached, at risk, or None."""
         states = (self.response_state, self.resolution_state)
-        return next((state for state in ("breached", "at_risk") if state in states), "")
+        return next((s for s in (ClockState.BREACHED, ClockState.AT_RISK) if s in states), None)
 
 
 class WatcherQuerySet(models.QuerySet):

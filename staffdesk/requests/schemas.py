@@ -14,6 +14,7 @@ from staffdesk.core.text import normalise_texts
 from staffdesk.core.types import Id, String, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
 from staffdesk.requests.read import RequestDetail
+from staffdesk.requests.sla.clocks import ClockState
 
 if TYPE_CHECKING:
     Priority = int  # a whole number to the checker; pydantic reads the bounds
@@ -128,7 +129,7 @@ class RequestOut(ReadOut):
 
 class ClockOut(ReadOut):
     name: str
-    state: str = Field(description="running, at_risk, paused, met, breached or stopped")
+    state: ClockState
     due_at: datetime | None
     remaining_seconds: int | None = Field(description="Business seconds left (negative: over).")
     remaining_text: str

@@ -77,11 +77,7 @@ def request_list(*, user: Viewer, filters: RequestFilters | None = None) -> Quer
     if filters.requester:
         requests = requests.filter(_person_filter(filters.requester, user=user, field="requester"))
     if filters.priority is not None:
-        if filters.priority not in Priority.values:
-            raise ValidationFailed(
-                "priority must be 1 (critical), 2 (high), 3 (medium) or 4 (low).",
-                errors={"priority": ["must be 1, 2, 3 or 4"]},
-            )
+        Priority.check(filters.priority)
         requests = requests.filter(priority=filters.priority)
     if filters.text.strip():
         requests = requests.filter(matching(filters.text))

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Person
 from staffdesk.directory.types import Viewer
-from staffdesk.sla.businesstime import CalendarSpec
 from staffdesk.sla.regions import holiday_region_errors, time_zone_error
 
 
@@ -82,16 +82,6 @@ class BusinessCalendar(TimeStampedModel):
         errors = holiday_region_errors(self.holiday_country, self.holiday_subdivision)
         if errors:
             raise ValidationError(errors)
-
-    def spec(self, years: range | None = None) -> CalendarSpec:
-        """The calendar for business-time arithmetic, cached per (id, updated_at, years).
-
-        `years` limits the public holidays included (closures are always all included);
-        None means `calendars.DEFAULT_YEARS`.
-        """
-        from staffdesk.sla.calendars import calendar_spec
-
-        return calendar_spec(self, years=years)
 
 
 class WorkingInterval(models.Model):
@@ -254,6 +244,19 @@ class Priority(models.IntegerChoices):
     P2 = 2, "P2 high"
     P3 = 3, "P3 medium"
     P4 = 4, "P4 low"
+
+    @classmethod
+    def problem(cls, value: object) -> str:
+        """What is wrong with `value` as a priority, in words; "" if nothing."""
+        if isinstance(value, int) and not isinstance(value, bool) and value in cls.values:
+            return ""
+        return "must be 1 (critical), 2 (high), 3 (medium) or 4 (low)"
+
+    @classmethod
+    def check(cls, value: object) -> None:
+        """Raise ValidationFailed (field `priority`) unless `value` is a priority."""
+        if problem := cls.problem(value):
+            raise ValidationFailed(f"priority {problem}.", errors={"priority": [problem]})
 
 
 class AgreementTarget(models.Model):

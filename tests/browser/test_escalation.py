@@ -9,10 +9,10 @@ from playwright.sync_api import Page, expect
 
 from conftest import LAPTOP_ANSWERS
 from staffdesk.core import clock
-from staffdesk.escalation.models import Level, Policy
+from staffdesk.escalation.triggers import WatchedClock
 from staffdesk.requests.services import request_submit
 from tests.browser.conftest import check_accessibility, sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, LevelFactory, PolicyFactory
 
 pytestmark = pytest.mark.browser
 
@@ -22,22 +22,12 @@ REASON = "The new analyst starts on Monday and has nothing to work on."
 @pytest.fixture
 def overdue(org, agreement):
     """IT's two-level ladder and a laptop request nobody has answered for ten days."""
-    policy = Policy.objects.create(name="IT escalation", department=org.it)
-    Level.objects.create(
+    policy = PolicyFactory(name="IT escalation", department=org.it)
+    LevelFactory(policy=policy, name="Point person", share=True, notify_point_person=True)
+    LevelFactory(
         policy=policy,
-        position=1,
-        name="Point person",
-        trigger="share",
-        clock="response",
-        share_percent=75,
-        notify_point_person=True,
-    )
-    Level.objects.create(
-        policy=policy,
-        position=2,
         name="Department lead",
-        trigger="breach",
-        clock="resolution",
+        clock=WatchedClock.RESOLUTION,
         notify_lead=True,
     )
     return request_submit(

@@ -16,11 +16,13 @@ from django.urls import reverse
 
 from conftest import LAPTOP_ANSWERS
 from staffdesk.core.admin import VisibleAdminMixin
-from staffdesk.escalation.models import Escalation, Level, Policy, WatchedClock
+from staffdesk.escalation.models import Escalation
+from staffdesk.escalation.triggers import WatchedClock
 from staffdesk.notifications.models import Notification
 from staffdesk.open311.models import Submission
 from staffdesk.requests.models import RequestEvent
 from staffdesk.requests.services import request_add_note, request_reply, request_submit
+from tests.factories import LevelFactory
 
 CASE_WORD = "Quillfeather"  # in the confidential case's subject, answers and reply
 NOTE_WORD = "Marrowbone"  # in IT's internal note on an ordinary request
@@ -38,8 +40,7 @@ def secrets(org):
     )
     request_reply(request=case, author=org.hr_agent, body=f"{CASE_WORD}: approved from Monday.")
     Submission.objects.create(request=case, media_url=f"https://photos.example/{CASE_WORD}.jpg")
-    policy = Policy.objects.create(name="HR ladder", department=org.hr)
-    level = Level.objects.create(policy=policy, position=1, name="Tell the HR lead")
+    level = LevelFactory(policy__name="HR ladder", policy__department=org.hr)
     Escalation.objects.create(
         request=case,
         clock=WatchedClock.RESOLUTION,

@@ -4,9 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import LAPTOP_ANSWERS
-from staffdesk.escalation.models import Level, Policy
 from staffdesk.requests.services import request_submit
-from tests.factories import PersonFactory
+from tests.factories import LevelFactory, PersonFactory, PolicyFactory
 
 NY = ZoneInfo("America/New_York")
 
@@ -35,42 +34,18 @@ def director(org):
 def policy(org, agreement, director):
     """IT's ladder: 75 % of response -> point person; breach -> lead; +60 min -> director,
     backup and P+1; 8 business hours of silence -> the lead."""
-    policy = Policy.objects.create(name="IT escalation", department=org.it)
-    Level.objects.create(
+    policy = PolicyFactory(name="IT escalation", department=org.it)
+    LevelFactory(policy=policy, name="Point person", share=True, notify_point_person=True)
+    LevelFactory(policy=policy, name="Department lead", notify_lead=True)
+    LevelFactory(
         policy=policy,
-        position=1,
-        name="Point person",
-        trigger="share",
-        clock="response",
-        share_percent=75,
-        notify_point_person=True,
-    )
-    Level.objects.create(
-        policy=policy,
-        position=2,
-        name="Department lead",
-        trigger="breach",
-        clock="response",
-        notify_lead=True,
-    )
-    Level.objects.create(
-        policy=policy,
-        position=3,
         name="Director",
-        trigger="after_breach",
-        clock="response",
-        business_minutes=60,
+        after_breach=True,
         notify_lead_manager=True,
         reassign_to_backup=True,
         raise_priority=True,
     )
-    Level.objects.create(
-        policy=policy,
-        position=4,
-        name="Silence",
-        trigger="silence",
-        clock="activity",
-        business_minutes=8 * 60,
-        notify_lead=True,
+    LevelFactory(
+        policy=policy, name="Silence", silence=True, business_minutes=8 * 60, notify_lead=True
     )
     return policy

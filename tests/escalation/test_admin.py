@@ -7,6 +7,7 @@ from staffdesk.escalation.services import escalation_tick, request_escalate
 from staffdesk.requests.models import Request
 from staffdesk.requests.services import request_submit
 from tests.escalation.conftest import at, file_laptop
+from tests.factories import LevelFactory, PolicyFactory
 
 
 def _policy_form(org, **level) -> dict:
@@ -76,16 +77,8 @@ def test_the_ledger_is_read_only_and_hides_confidential_cases(org, policy, clien
     leave = request_submit(
         requester=org.requester, service=org.leave, answers={"reason": "Surgery"}, now=at(16, 9)
     )
-    hr_policy = Policy.objects.create(name="HR escalation", department=org.hr)
-    Level.objects.create(
-        policy=hr_policy,
-        position=1,
-        name="Point person",
-        trigger="silence",
-        clock="activity",
-        business_minutes=60,
-        notify_point_person=True,
-    )
+    hr_policy = PolicyFactory(name="HR escalation", department=org.hr)
+    LevelFactory(policy=hr_policy, name="Point person", silence=True, notify_point_person=True)
     escalation_tick(now=at(16, 11))
     assert Escalation.objects.filter(request=leave).exists()
 

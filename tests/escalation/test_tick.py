@@ -3,12 +3,13 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from staffdesk.escalation.models import Escalation, Level, Policy
+from staffdesk.escalation.models import Escalation, Level
 from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.models import Notification
 from staffdesk.requests.models import Request, RequestEvent
 from staffdesk.requests.services import request_reply, request_submit, request_transition
 from tests.escalation.conftest import at, file_laptop
+from tests.factories import LevelFactory, PolicyFactory
 
 
 def fired(item) -> list[int]:
@@ -99,15 +100,8 @@ def test_a_resolved_request_is_left_alone(org, policy):
 
 
 def test_a_service_policy_overrides_the_department_one(org, policy):
-    override = Policy.objects.create(name="Laptops", department=org.it, service=org.laptop)
-    Level.objects.create(
-        policy=override,
-        position=1,
-        name="Backup at breach",
-        trigger="breach",
-        clock="response",
-        notify_backup=True,
-    )
+    override = PolicyFactory(name="Laptops", department=org.it, service=org.laptop)
+    LevelFactory(policy=override, name="Backup at breach", notify_backup=True)
     item = file_laptop(org, at(16, 17))
     assert escalation_tick(now=at(17, 10)) == 0
     assert escalation_tick(now=at(17, 11)) == 1
@@ -141,14 +135,11 @@ def test_idle_tick_reads_the_index_only(org, policy, django_assert_max_num_queri
 def test_a_confidential_case_is_told_to_its_team_only(org):
     """A level may name people outside the providing team; they cannot see an HR case, and
     its subject is in the mail, so they are not told of it."""
-    policy = Policy.objects.create(name="HR escalation", department=org.hr)
-    Level.objects.create(
+    policy = PolicyFactory(name="HR escalation", department=org.hr)
+    LevelFactory(
         policy=policy,
-        position=1,
         name="Quiet for an hour",
-        trigger="silence",
-        clock="activity",
-        business_minutes=60,
+        silence=True,
         notify_point_person=True,
         notify_person=org.it_lead,
     )

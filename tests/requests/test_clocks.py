@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from staffdesk.requests.sla.clocks import ClockState, Rules, Step, Targets, _between, sla_state
+from staffdesk.requests.sla.display import explain
 from staffdesk.sla.businesstime import CalendarSpec, business_time_between
 
 NY = ZoneInfo("America/New_York")
@@ -64,7 +65,8 @@ def test_waiting_on_requester_pauses_resolution_and_pushes_the_due_time():
     assert paused.resolution.due_at == at(19, 10)
     assert paused.paused == timedelta(hours=3)
     assert paused.settled_paused == timedelta(hours=3)
-    assert "paused 3 h waiting on requester" in paused.explanation
+    notes = explain(opened_at=MONDAY_5PM, paused=paused.paused, calendar=OFFICE, until=at(17, 13))
+    assert "paused 3 h waiting on requester" in notes
     while_waiting = state(steps[:1], now=at(17, 11))
     assert while_waiting.resolution.state == ClockState.PAUSED
     assert while_waiting.resolution.next_check_at is None

@@ -8,33 +8,18 @@ fails (or a worker killed half-way) writes nothing at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from staffdesk.core.errors import DomainError
 from staffdesk.directory.models import Membership, Person
-from staffdesk.escalation.models import Escalation, Level, Trigger
+from staffdesk.escalation.display import describe
+from staffdesk.escalation.models import Escalation, Level
 from staffdesk.notifications.services import Draft, notification_create_many
 from staffdesk.requests.models import Priority, Request, RequestEvent
 from staffdesk.requests.services import request_assign, request_set_priority
 from staffdesk.requests.services.notify import request_url, thread_key
-from staffdesk.requests.sla.clocks import format_duration
 
 _NUMBER = "NUMBER-0"  # stands for a request number in the link `Firing.link` reverses
-
-
-def describe(level: Level) -> str:
-    """The level's trigger in words: "75 % of the first response target used"."""
-    clock = "first response" if level.clock == "response" else "resolution"
-    minutes = level.business_minutes or 0
-    match level.trigger:
-        case Trigger.SHARE:
-            return f"{level.share_percent} % of the {clock} target used"
-        case Trigger.BREACH:
-            return f"the {clock} target was breached"
-        case Trigger.AFTER_BREACH:
-            return f"{_minutes(minutes)} of business time past the {clock} target"
-        case _:
-            return f"no public answer or status change from the team for {_minutes(minutes)}"
 
 
 def escalation_data(
@@ -51,10 +36,6 @@ def escalation_data(
         "notified": notified,
         **(done or {}),
     }
-
-
-def _minutes(minutes: int) -> str:
-    return format_duration(timedelta(minutes=minutes))
 
 
 class Recipients:

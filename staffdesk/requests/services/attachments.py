@@ -17,7 +17,7 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Person
-from staffdesk.requests.models import Attachment, Request, RequestEvent, Status
+from staffdesk.requests.models import Attachment, Request, RequestEvent
 from staffdesk.requests.selectors import can_work_on
 
 FILENAME_MAX = 255
@@ -75,7 +75,7 @@ def attachment_add(
         raise ValidationFailed("The file is empty.", errors={"file": ["empty file"]})
     if is_internal and not can_work_on(uploader, request):
         raise PermissionDenied("Only the providing team can add internal attachments.")
-    if request.status in (Status.CLOSED, Status.CANCELLED):
+    if request.is_finished:
         raise Conflict(f"{request.number} is {request.status}; it takes no more files.")
     digest = hashlib.sha256()
     upload.seek(0)

@@ -11,8 +11,8 @@ from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.requests.models import Attachment, Request, RequestEvent, Status, Watcher
-from staffdesk.requests.selectors import can_work_on
-from staffdesk.requests.services.notify import notify, requester_side
+from staffdesk.requests.selectors import can_work_on, is_requester_side
+from staffdesk.requests.services.notify import notify, requester_audience
 from staffdesk.requests.services.workflow import _lock, apply_status
 from staffdesk.requests.sla.store import sla_refresh
 
@@ -52,7 +52,7 @@ def _link_attachments(
 
 
 def _check_open_for_messages(request: Request) -> None:
-    if request.status in (Status.CLOSED, Status.CANCELLED):
+    if request.is_finished:
         raise Conflict(
             f"{request.number} is {request.status}; file a new request instead of replying."
         )
@@ -91,7 +91,7 @@ def request_reply(
     _link_attachments(request, event, author, attachment_ids)
     if from_team:
         notify(
-            requester_side(request),
+            requester_audience(request),
             request=request,
             kind="request_reply",
             actor=author,
@@ -103,12 +103,12 @@ def request_reply(
     else:
         if (
             reopen
-            and author.pk in (request.requester_id, request.on_behalf_of_id)
+            and is_requester_side(author, request)
             and request.status in (Status.WAITING_ON_REQUESTER, Status.RESOLVED)
         ):
             apply_status(request, to_status=Status.IN_PROGRESS, actor=author, now=moment)
         notify(
-            [request.assignee, *requester_side(request)],
+            [request.assignee, *requester_audience(request)],
             request=request,
             kind="request_reply",
             actor=author,
@@ -157,9 +157,7 @@ def watcher_add(
 ) -> Watcher:
     """Add a follower. The requester's side and the team may add; confidential cases take none."""
     moment = clock.resolve(now)
-    if not (
-        can_work_on(actor, request) or actor.pk in (request.requester_id, request.on_behalf_of_id)
-    ):
+    if not (can_work_on(actor, request) or is_requester_side(actor, request)):
         raise PermissionDenied(
             f"Only the requester and the team can add watchers to {request.number}."
         )
@@ -192,9 +190,7 @@ def watcher_remove(
 ) -> None:
     moment = clock.resolve(now)
     allowed = (
-        person.pk == actor.pk
-        or can_work_on(actor, request)
-        or actor.pk in (request.requester_id, request.on_behalf_of_id)
+        person.pk == actor.pk or can_work_on(actor, request) or is_requester_side(actor, request)
     )
     if not allowed:
         raise PermissionDenied("You can remove only yourself from the watchers.")

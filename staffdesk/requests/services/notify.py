@@ -20,8 +20,10 @@ def thread_key(request: Request) -> str:
     return f"request.{request.number}"
 
 
-def requester_side(request: Request) -> list[Person]:
-    """The requester, the person it is for, and (unless confidential) the watchers."""
+def requester_audience(request: Request) -> list[Person]:
+    """Who hears of public changes on the requester's side: the requester, the person it is
+    for, and (unless confidential) the watchers (`selectors.is_requester_side` is the first
+    two only)."""
     people = [request.requester]
     if request.on_behalf_of is not None:
         people.append(request.on_behalf_of)

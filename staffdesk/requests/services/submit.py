@@ -109,8 +109,8 @@ def _check_filing(
         errors["service"] = [f"the service {service.code!r} is no longer offered"]
     elif service.fulfilment != Service.Fulfilment.REQUEST:
         errors["service"] = [f"{service.name} is information only; read its description instead"]
-    if priority not in Priority.values:
-        errors["priority"] = ["must be 1 (critical), 2 (high), 3 (medium) or 4 (low)"]
+    if problem := Priority.problem(priority):
+        errors["priority"] = [problem]
     if any(ord(char) < 32 for char in subject):
         errors["subject"] = ["one line of text: no line breaks or control characters"]
     if len(subject) > SUBJECT_MAX:

@@ -9,9 +9,9 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Membership, Person
-from staffdesk.requests.models import Priority, Request, RequestEvent, Status
-from staffdesk.requests.selectors import allowed_transitions, can_work_on
-from staffdesk.requests.services.notify import notify, requester_side
+from staffdesk.requests.models import FINISHED_STATUSES, Priority, Request, RequestEvent, Status
+from staffdesk.requests.selectors import allowed_transitions, can_work_on, is_requester_side
+from staffdesk.requests.services.notify import notify, requester_audience
 from staffdesk.requests.sla.store import sla_refresh
 
 # The message the requester's side receives on each status change made by the team.
@@ -27,10 +27,6 @@ STATUS_NOTICES: dict[str, tuple[str, str]] = {
     ),
     Status.CANCELLED: ("Cancelled", "{actor} has cancelled this request."),
 }
-
-
-def _is_requester_side(user: Person, request: Request) -> bool:
-    return user.pk in (request.requester_id, request.on_behalf_of_id)
 
 
 def _lock(request: Request) -> Request:
@@ -60,7 +56,7 @@ def apply_status(
     if from_status == Status.RESOLVED and to_status == Status.IN_PROGRESS:
         request.resolved_at = None
         fields.append("resolved_at")
-    if to_status in (Status.CLOSED, Status.CANCELLED):
+    if to_status in FINISHED_STATUSES:
         request.closed_at = now
         fields.append("closed_at")
     request.save(update_fields=fields)
@@ -109,7 +105,7 @@ def request_transition(
         if note.strip():
             body += f"\n\n{note.strip()}"
         notify(
-            requester_side(request),
+            requester_audience(request),
             request=request,
             kind=f"request_{to_status}",
             subject=f"{title}: {request.subject}",
@@ -118,7 +114,7 @@ def request_transition(
             public=True,  # a status change and its note are on the public timeline
             now=moment,
         )
-    elif _is_requester_side(actor, request) and request.assignee is not None:
+    elif is_requester_side(actor, request) and request.assignee is not None:
         notify(
             [request.assignee],
             request=request,
@@ -202,11 +198,7 @@ def request_set_priority(
 ) -> Request:
     """Change the priority; the SLA clocks re-target from the start. `actor` None: staffdesk."""
     moment = clock.resolve(now)
-    if priority not in Priority.values:
-        raise ValidationFailed(
-            "priority must be 1 (critical), 2 (high), 3 (medium) or 4 (low).",
-            errors={"priority": ["must be 1, 2, 3 or 4"]},
-        )
+    Priority.check(priority)
     if actor is not None:
         _require_agent(actor, request, "change the priority of")
     request = _lock(request)

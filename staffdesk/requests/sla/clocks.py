@@ -8,11 +8,11 @@ stored fields be a cache that `sla-rebuild` can verify.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from staffdesk.core.choices import Choices
 from staffdesk.sla.businesstime import CalendarSpec, add_business_time, business_time_between
 
 ZERO = timedelta(0)
@@ -20,13 +20,19 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PIECE = timedelta(days=28)
 
 
-class ClockState(StrEnum):
+class ClockState(Choices):
+    """A clock's state; the stored `response_state`/`resolution_state` take these values."""
+
     RUNNING = "running"
     AT_RISK = "at_risk"
     PAUSED = "paused"
     MET = "met"
     BREACHED = "breached"
     STOPPED = "stopped"  # ended (cancelled, closed) before the clock's goal was reached in time
+
+
+# Counting towards the target, which has not passed yet.
+BEFORE_TARGET = (ClockState.RUNNING, ClockState.AT_RISK)
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,6 @@ class SlaState:
     response: Clock
     resolution: Clock
     paused: timedelta  # business time spent in pausing statuses: the customer side's time
-    explanation: list[str] = field(default_factory=list)
     # Running and paused business time up to the last status change: unlike the totals at
     # `now`, these do not move with the clock, so they can be stored and checked.
     settled_elapsed: timedelta = ZERO
@@ -150,19 +155,19 @@ class _Segments:
     elapsed: timedelta = ZERO
     paused: timedelta = ZERO
     crossed_at: datetime | None = None
-    state: str = "running"
+    state: ClockState = ClockState.RUNNING  # running, paused or stopped
     since: datetime | None = None
 
     def close(self, until: datetime, *, target: timedelta, calendar: CalendarSpec) -> None:
         assert self.since is not None
         span = _between(self.since, until, calendar)
-        if self.state == "running":
+        if self.state == ClockState.RUNNING:
             # Reaching the target exactly counts as crossing it; a clock stopped right then
             # is still met (see _resolution_state).
             if self.crossed_at is None and self.elapsed + span >= target:
                 self.crossed_at = add_business_time(self.since, target - self.elapsed, calendar)
             self.elapsed += span
-        elif self.state == "paused":
+        elif self.state == ClockState.PAUSED:
             self.paused += span
 
 
@@ -182,14 +187,14 @@ def resolution_clock(
             continue
         replay.close(step.at, target=target, calendar=calendar)
         if step.to_status in rules.stopping_statuses:
-            replay.state = "stopped"
+            replay.state = ClockState.STOPPED
         elif step.to_status in rules.pausing_statuses:
-            replay.state = "paused"
+            replay.state = ClockState.PAUSED
         else:
-            replay.state = "running"
+            replay.state = ClockState.RUNNING
         replay.since = step.at
     settled = (replay.elapsed, replay.paused, replay.since)
-    if replay.state in ("running", "paused"):
+    if replay.state in (ClockState.RUNNING, ClockState.PAUSED):
         replay.close(now, target=target, calendar=calendar)
         replay.since = now
     clock, paused = _resolution_state(
@@ -202,10 +207,10 @@ def _resolution_state(
     replay: _Segments, *, target: timedelta, rules: Rules, calendar: CalendarSpec, now: datetime
 ) -> tuple[Clock, timedelta]:
     remaining = target - replay.elapsed
-    if replay.state == "stopped" and replay.elapsed <= target:
+    if replay.state == ClockState.STOPPED and replay.elapsed <= target:
         return Clock(ClockState.MET, target, replay.elapsed, None, remaining, None), replay.paused
     if replay.crossed_at is not None:
-        ticking = replay.state == "running"
+        ticking = replay.state == ClockState.RUNNING
         clock = Clock(
             ClockState.BREACHED,
             target,
@@ -216,9 +221,9 @@ def _resolution_state(
             ticking,
         )
         return clock, replay.paused
-    if replay.state == "stopped":
+    if replay.state == ClockState.STOPPED:
         return Clock(ClockState.MET, target, replay.elapsed, None, remaining, None), replay.paused
-    if replay.state == "paused":
+    if replay.state == ClockState.PAUSED:
         return Clock(
             ClockState.PAUSED, target, replay.elapsed, None, remaining, None
         ), replay.paused
@@ -243,9 +248,8 @@ def sla_state(
     rules: Rules,
     calendar: CalendarSpec,
     now: datetime,
-    explained: bool = True,
 ) -> SlaState:
-    """The clocks at `now`; `explained=False` leaves out the words (nothing stored reads them)."""
+    """The clocks at `now` (display.explain says why they read what they read)."""
     ordered = sorted(steps, key=lambda s: s.at)
     response = response_clock(
         opened_at=opened_at,
@@ -263,65 +267,4 @@ def sla_state(
         calendar=calendar,
         now=now,
     )
-    notes: list[str] = []
-    if explained:
-        until = _clock_end(ordered, rules, now)
-        notes = explain(opened_at=opened_at, paused=paused, calendar=calendar, until=until)
-    return SlaState(response, resolution, paused, notes, *settled)
-
-
-def _clock_end(steps: Sequence[Step], rules: Rules, now: datetime) -> datetime:
-    last_stop = None
-    for step in steps:
-        if step.at > now or not step.to_status:
-            continue
-        last_stop = step.at if step.to_status in rules.stopping_statuses else None
-    return last_stop or now
-
-
-def format_duration(duration: timedelta) -> str:
-    """'2 h 10 min', '45 min', '3 d 1 h' (business days are not assumed: hours count)."""
-    minutes = int(abs(duration).total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    text = (
-        f"{hours} h {minutes} min"
-        if hours and minutes
-        else f"{hours} h"
-        if hours
-        else f"{minutes} min"
-    )
-    return f"-{text}" if duration < ZERO else text
-
-
-def explain(
-    *, opened_at: datetime, paused: timedelta, calendar: CalendarSpec, until: datetime
-) -> list[str]:
-    """Why the clocks read what they read, in words people check against the calendar."""
-    notes: list[str] = []
-    if paused > ZERO:
-        notes.append(f"paused {format_duration(paused)} waiting on requester")
-    if calendar.always_open:
-        notes.append("counted around the clock (24x7)")
-        return notes
-    skipped = _holidays_between(calendar, opened_at, until)
-    if skipped:
-        days = ", ".join(day.strftime("%-d %b") for day in skipped[:5])
-        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
-        notes.append(f"holiday{'s' if len(skipped) > 1 else ''} on {days}{more} skipped")
-    notes.append(f"business hours in {calendar.time_zone}")
-    return notes
-
-
-def _holidays_between(calendar: CalendarSpec, start: datetime, end: datetime) -> list[date]:
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(calendar.time_zone)
-    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-    return sorted(
-        day
-        for day in calendar.holidays
-        if first <= day <= last
-        and day.weekday() < 7
-        and calendar.weekly
-        and calendar.weekly[day.weekday()]
-    )
+    return SlaState(response, resolution, paused, *settled)

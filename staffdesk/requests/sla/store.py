@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from staffdesk.requests.models import SLA_NEVER, Request, RequestEvent
 from staffdesk.requests.sla.clocks import Rules, SlaState, Step, Targets, sla_state
 from staffdesk.sla.businesstime import CalendarSpec
+from staffdesk.sla.calendars import calendar_spec
 from staffdesk.sla.models import Agreement
 
 # The stored fields, in the order `snapshot` returns them.
@@ -97,8 +98,9 @@ def steps_for_many(request_ids: Iterable[int]) -> dict[int, list[Step]]:
 
 
 def calendar_for(agreement: Agreement, request: Request, *, now: datetime) -> CalendarSpec:
-    return agreement.calendar.spec(
-        years=range(request.created_at.year - 1, max(now.year, request.created_at.year) + 3)
+    return calendar_spec(
+        agreement.calendar,
+        years=range(request.created_at.year - 1, max(now.year, request.created_at.year) + 3),
     )
 
 
@@ -124,7 +126,6 @@ def compute(
         rules=sla.rules,
         calendar=calendar,
         now=now,
-        explained=False,
     )
 
 

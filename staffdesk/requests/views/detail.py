@@ -210,7 +210,7 @@ def _page(
         "manages_watchers": detail.is_team or detail.is_requester_side,
         "agents": list(selectors.team_agents(request=item)) if detail.is_team else [],
         "priorities": Priority.choices,
-        "is_finished": item.status in (Status.CLOSED, Status.CANCELLED),
+        "is_finished": item.is_finished,
         "max_upload_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
         "failed": failed,
         "errors": errors or {},

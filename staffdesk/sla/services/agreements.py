@@ -117,8 +117,8 @@ def agreement_set_targets(
     errors: dict[str, list[str]] = {}
     for priority, (response, resolution) in sorted(targets.items()):
         field = f"targets.{priority}"
-        if priority not in Priority.values:
-            errors[field] = ["priority must be 1 to 4"]
+        if problem := Priority.problem(priority):
+            errors[field] = [f"priority {problem}"]
         elif not all(
             isinstance(m, int) and not isinstance(m, bool) for m in (response, resolution)
         ):
