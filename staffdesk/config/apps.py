@@ -10,8 +10,7 @@ class ConfigConfig(AppConfig):
         from django.contrib import admin
 
         # Configuration in Django admin is for organization admins only.
-        # Set on the default site in place, where every app's admin registers.
-        admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]
+        admin.site.has_permission = lambda request: bool(  # type: ignore[method-assign]  # on the default site, where every app registers
             request.user.is_active and request.user.is_superuser
         )
         admin.site.site_header = "staffdesk administration"

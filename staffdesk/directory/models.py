@@ -59,8 +59,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-# from_queryset builds the base class at runtime, which the checker cannot follow.
-class PersonManager(UserManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
+class PersonManager(UserManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]  # a base built at runtime
     pass
 
 

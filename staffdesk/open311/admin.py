@@ -48,12 +48,12 @@ class IntegrationAdmin(VisibleModelAdmin):
             super().save_model(request, obj, form, change)
         else:
             # Shown once, by response_add for this same request.
-            request._open311_secret = integration_key_issue(integration=obj)  # type: ignore[attr-defined]
+            request._open311_secret = integration_key_issue(integration=obj)  # type: ignore[attr-defined]  # carried to response_add
 
     def response_add(
         self, request: HttpRequest, obj: Integration, post_url_continue: str | None = None
     ) -> HttpResponse:
-        return _key_page(request, obj, request._open311_secret)  # type: ignore[attr-defined]
+        return _key_page(request, obj, request._open311_secret)  # type: ignore[attr-defined]  # set by save_model
 
     @admin.action(description="Issue a new key (the old one stops working at once)")
     def issue_new_key(

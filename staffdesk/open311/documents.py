@@ -132,8 +132,7 @@ def _extensions(request: Request) -> dict[str, Any]:
         "extended_attributes": {"channel": request.channel},
         "notes": [
             {"datetime": w3c(event.created_at), "description": event.body, "type": "reply"}
-            # Prefetched with to_attr by open311_request_list when extensions are asked for.
-            for event in request.public_replies  # type: ignore[attr-defined]
+            for event in request.public_replies  # type: ignore[attr-defined]  # Prefetch(to_attr=) in open311_request_list
         ],
     }
 
