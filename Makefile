@@ -40,6 +40,7 @@ run: $(RUN_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache staffdesk tests bench conftest.py
 	$(BIN)/ruff format --no-cache --check staffdesk tests bench conftest.py
+	$(BIN)/mypy staffdesk bench
 	$(BIN)/lint-imports
 	$(BIN)/staffdesk makemigrations --check --dry-run -v 0
 

@@ -62,7 +62,7 @@ DUE_REQUESTS = 10_000
 
 
 def log(message: str) -> None:
-    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+    print(f"[bench {datetime.now().astimezone():%H:%M:%S}] {message}", flush=True)
 
 
 def run(args: list[str], *, env: dict | None = None, capture: bool = False) -> str:
@@ -153,7 +153,7 @@ def seed_constants() -> dict:
 class Database:
     """The cached, seeded database of one variant and the throwaway copy a run uses."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.name = f"bench_{config.requests}"
 
@@ -260,10 +260,10 @@ class Database:
                 Path(f"{copy}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(self.cache_file, copy)
             return f"sqlite:///{copy}"
-        copy = f"{self.name}_run"
-        run(["dropdb", *self._pg_args(), "--if-exists", copy])
-        run(["createdb", *self._pg_args(), "-T", self.name, copy])
-        return self.pg(copy)
+        database = f"{self.name}_run"
+        run(["dropdb", *self._pg_args(), "--if-exists", database])
+        run(["createdb", *self._pg_args(), "-T", self.name, database])
+        return self.pg(database)
 
     def drop_working_copy(self) -> None:
         if self.config.db == "sqlite":
@@ -292,7 +292,7 @@ def free_port() -> int:
 class Server:
     """gunicorn with the production settings, on a free loopback port."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict) -> None:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.env = {

@@ -28,7 +28,12 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 def spread(values: list[float], digits: int = 2) -> dict:
@@ -40,7 +45,7 @@ def spread(values: list[float], digits: int = 2) -> dict:
     }
 
 
-def plan_of(queryset) -> str:
+def plan_of(queryset: QuerySet) -> str:
     return " | ".join(line.strip() for line in queryset.explain().splitlines() if line.strip())
 
 
@@ -96,7 +101,9 @@ def due(now: datetime, count: int) -> dict:
     from staffdesk.requests.services.notify import request_url
 
     # A running worker has its URL configuration loaded (mails link to the request page).
-    request_url(Request.objects.first())
+    first = Request.objects.first()
+    assert first is not None  # the seed filed requests
+    request_url(first)
     # Filed within the seeded history: the HTTP scenarios that ran before on this copy
     # filed requests of their own, which have nothing due yet.
     chosen = list(
@@ -153,7 +160,7 @@ def arithmetic(now: datetime, runs: int) -> dict:
     # Filed at any minute of the year before `now`: office hours, evenings, weekends, holidays.
     instants = [now - timedelta(minutes=rng.randrange(365 * 24 * 60)) for _ in range(1000)]
 
-    def per_call(function) -> list[float]:
+    def per_call(function: Callable[[datetime], object]) -> list[float]:
         timings = []
         for _ in range(runs):
             started = time.perf_counter()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -132,7 +132,7 @@ class Timeline:
     days: int
     suffix: str  # "" for SQLite (naive UTC text), "+00" for PostgreSQL
 
-    def formatter(self):
+    def formatter(self) -> Callable[[int], str]:
         # Past the end too: the clocks' due times and the next escalations lie ahead of it.
         dates = [
             (self.start + timedelta(days=day)).strftime("%Y-%m-%d ")
@@ -153,7 +153,7 @@ class Timeline:
     def at(self, seconds: int) -> datetime:
         return self.start + timedelta(seconds=seconds)
 
-    def stamper(self):
+    def stamper(self) -> Callable[[datetime | None], str | None]:
         """Any UTC datetime (or None) as the database stores it: by table lookup for whole
         seconds in the span `formatter` covers, else by `isoformat`."""
         text, start, limit = self.formatter(), self.start, (self.days + AHEAD_DAYS) * DAY

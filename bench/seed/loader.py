@@ -27,7 +27,7 @@ def _extra_columns(model: type[Model], known: Sequence[str]) -> tuple[list[str],
     value the model would give them by default, so new fields do not break the seed."""
     names, values = [], []
     for field in model._meta.concrete_fields:
-        if field.column in known:
+        if field.column is None or field.column in known:  # concrete fields have a column
             continue
         names.append(field.column)
         default = None if field.null and not field.has_default() else field.get_default()

@@ -68,10 +68,16 @@ class Organization:
     department_ids: list[int]
     departments: list[Department]
     person_ids: list[int]
-    person_department_ids: list[int]
+    person_department_ids: list[int | None]
     services: list[ServicePlan]
     service_rows: list[Service]  # with their department, point person and backup
     memberships: int
+
+
+def _point_person(service: Service) -> Person:
+    """Every seeded service has a point person."""
+    assert service.point_person is not None
+    return service.point_person
 
 
 def _answer_texts(rng: random.Random, has_form: bool) -> tuple[str, ...]:
@@ -79,7 +85,7 @@ def _answer_texts(rng: random.Random, has_form: bool) -> tuple[str, ...]:
         return ("{}",)
     texts = []
     for _ in range(12):
-        answers = {
+        answers: dict[str, str | int] = {
             "location": f"{rng.choice(words.LOCATIONS)}, floor {rng.randint(0, 6)}",
             "category": rng.choice(["standard", "standard", "urgent", "other"]),
         }
@@ -135,7 +141,7 @@ def organization_create(
             )
         )
     Person.objects.bulk_create(person_rows, batch_size=BATCH)
-    staff: dict[int, list[Person]] = {department.pk: [] for department in department_rows}
+    staff: dict[int | None, list[Person]] = {department.pk: [] for department in department_rows}
     for person in person_rows:
         staff[person.department_id].append(person)
 
@@ -207,8 +213,8 @@ def organization_create(
             department_id=service.department_id,
             department_code=service.department.code,
             confidential=service.confidential,
-            point_id=service.point_person.pk,
-            point_name=service.point_person.display_name,
+            point_id=_point_person(service).pk,
+            point_name=_point_person(service).display_name,
             team_ids=frozenset(person.pk for person in teams[service.department_id]),
             answers=_answer_texts(rng, form),
             weight=weight,

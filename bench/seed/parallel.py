@@ -66,8 +66,8 @@ class Clocks:
 
     def result(self, pending: list[Future] | list[tuple]) -> list[tuple]:
         if self.pool is None:
-            return clock_columns(self.levels, self.timeline, pending)  # type: ignore[arg-type]
+            return clock_columns(self.levels, self.timeline, pending)  # type: ignore[arg-type]  # no pool: submit gave back the inputs
         columns: list[tuple] = []
         for part in pending:
-            columns += part.result()  # type: ignore[union-attr]
+            columns += part.result()  # type: ignore[union-attr]  # a pool: submit gave futures
         return columns

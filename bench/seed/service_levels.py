@@ -185,7 +185,7 @@ class ServiceLevels:
         sla = self.inputs(department_id, priority)
         state = self._state(sla, opened, steps, spec, self.end)
         row = SimpleNamespace()
-        apply(row, state)
+        apply(row, state)  # type: ignore[arg-type]  # it only sets the stored fields' attributes
         stored = tuple(getattr(row, name) for name in STORED_FIELDS)
 
         # Adopting the policies put the departments' open requests in the tick's index

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core import clock
@@ -30,7 +32,9 @@ class ServiceAdmin(VisibleModelAdmin):
     autocomplete_fields = ["department", "point_person", "backup"]
     inlines = [FormFieldInline]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Service, form: forms.ModelForm, change: bool
+    ) -> None:
         # Open311 clients refresh their cached catalog when discovery's changeset moves;
         # it is the latest `updated_at`, and the form (inline fields) changes with the service.
         obj.updated_at = clock.now()

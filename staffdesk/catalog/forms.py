@@ -118,7 +118,7 @@ class AnswersForm(forms.Form):
         fields: Iterable[FormField],
         data: Mapping[str, Any] | None = None,
         errors: Mapping[str, list[str]] | None = None,
-    ):
+    ) -> None:
         super().__init__(data=data)
         self.form_fields = list(fields)
         self.answer_errors = dict(errors or {})

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.directory.types import Viewer
 
 service_code_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]{1,59}$", "lowercase letters, digits and hyphens (2 to 60)."
@@ -18,7 +19,7 @@ field_code_validator = RegexValidator(
 
 
 class ServiceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ServiceQuerySet:
+    def visible_to(self, user: Viewer) -> ServiceQuerySet:
         """Active services to everyone (confidential ones too, so they can be filed), signed
         in or not (Open311 lists them without a key); inactive ones only to the providing
         team and organization admins."""
@@ -94,7 +95,7 @@ class Service(TimeStampedModel):
 
 
 class FormFieldQuerySet(models.QuerySet):
-    def visible_to(self, user) -> FormFieldQuerySet:
+    def visible_to(self, user: Viewer) -> FormFieldQuerySet:
         """The questions of the services the user may see: whoever may file one reads its form."""
         return self.filter(service__in=Service.objects.visible_to(user))
 

@@ -8,9 +8,10 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound
 from staffdesk.directory.models import Membership, Person
 from staffdesk.directory.selectors import is_agent_of, is_org_admin, person_list, team_roles
+from staffdesk.directory.types import Viewer
 
 
-def service_list(*, user, query: str = "", department_code: str = "") -> QuerySet[Service]:
+def service_list(*, user: Viewer, query: str = "", department_code: str = "") -> QuerySet[Service]:
     services = Service.objects.visible_to(user).select_related(
         "department", "point_person", "backup"
     )
@@ -30,14 +31,14 @@ def service_list(*, user, query: str = "", department_code: str = "") -> QuerySe
     )
 
 
-def access_service(*, user, code: str) -> Service:
+def access_service(*, user: Viewer, code: str) -> Service:
     service = service_list(user=user).filter(code=code).first()
     if service is None:
         raise NotFound(f"No service with code {code!r}.")
     return service
 
 
-def catalog_list(*, user, query: str = "", department_code: str = "") -> QuerySet[Service]:
+def catalog_list(*, user: Viewer, query: str = "", department_code: str = "") -> QuerySet[Service]:
     """The services on offer (active ones), in catalog order: department, group, name.
 
     Without the form fields, which lists and search results never show.
@@ -50,7 +51,7 @@ def catalog_list(*, user, query: str = "", department_code: str = "") -> QuerySe
     )
 
 
-def beneficiary_list(*, user, service: Service) -> QuerySet[Person]:
+def beneficiary_list(*, user: Person, service: Service) -> QuerySet[Person]:
     """The people this user may file a request of this service for, besides themselves.
 
     The same rule the filing service enforces (`requests.services.submit._check_filing`):

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from staffdesk.catalog.selectors import catalog_list
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_department
+from staffdesk.directory.types import AuthenticatedHttpRequest
 
 
 @allow_methods("GET")
 @login_required
-def catalog_index(request: HttpRequest) -> HttpResponse:
+def catalog_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "catalog/index.html", {"services": catalog_list(user=request.user)})
 
 
 @allow_methods("GET")
 @login_required
-def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+def department_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     department = access_department(user=request.user, code=code)
     services = catalog_list(user=request.user, department_code=department.code)
     return render(

@@ -204,6 +204,7 @@ AXES_COOLOFF_MESSAGE = (
     f"Too many failed sign-ins; try again in {AXES_COOLOFF_TIME.seconds // 60} minutes."
 )
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, stated because lockout_response reads it
 # The template for pages, a JSON error for the API.
 AXES_LOCKOUT_CALLABLE = "staffdesk.core.lockout.lockout_response"
 # Keep a trail of failures (who, from where, when; never the password) for the admin.

@@ -22,7 +22,7 @@ def without_head_bodies(app: WSGIApp) -> WSGIApp:
     stays what GET would send (RFC 9110 §9.3.2): counted here when the response did not say.
     """
 
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]):
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "HEAD":
             return app(environ, start_response)
         started: list[tuple] = []

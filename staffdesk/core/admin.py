@@ -12,8 +12,8 @@ a delete confirmation names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.utils import (
@@ -22,18 +22,29 @@ from django.contrib.admin.utils import (
     get_fields_from_path,
     quote,
 )
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router
 from django.db.models import Q, QuerySet
+from django.db.models.fields.related import ForeignKey, ManyToManyField, RelatedField
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+if TYPE_CHECKING:
+    # What the mixins are mixed into, so the checker knows `self.model`, `self.admin_site` and
+    # the methods `super()` reaches.
+    _AdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = object
+
 _IN_CHUNK = 500  # ids per `pk IN (...)`: SQLite limits the parameters of one statement
 
 
-def visible_to(model: type[models.Model], user: Any) -> QuerySet:
+def visible_to(model: type[models.Model], user: AbstractBaseUser | AnonymousUser) -> QuerySet:
     """`model.objects.visible_to(user)`; a model without one is refused, never shown whole."""
     manager = model._default_manager
     if not hasattr(manager, "visible_to"):
@@ -47,15 +58,19 @@ def visible_to(model: type[models.Model], user: Any) -> QuerySet:
 class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A related field's filter that offers only the related objects the user may see."""
 
-    def field_choices(self, field, request, model_admin):
+    def field_choices(
+        self, field: RelatedField[Any, Any], request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[Any, Any]]:
         ordering = self.field_admin_ordering(field, request, model_admin)
         visible = visible_to(field.related_model, request.user).values("pk")
-        return field.get_choices(
-            include_blank=False, ordering=ordering, limit_choices_to=Q(pk__in=visible)
+        return list(
+            field.get_choices(
+                include_blank=False, ordering=ordering, limit_choices_to=Q(pk__in=visible)
+            )
         )
 
 
-class VisibleAdminMixin:
+class VisibleAdminMixin(_AdminBase):
     """Lists, finds, opens, offers in forms and names on delete pages only what the signed-in
     user may see. Put it first among the bases of a ModelAdmin (or use `VisibleModelAdmin`)."""
 
@@ -72,7 +87,9 @@ class VisibleAdminMixin:
             queryset = queryset.order_by(*ordering)
         return queryset
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> models.Model:
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             # As in the web pages and the API, an object the user may not see does not exist;
@@ -80,7 +97,9 @@ class VisibleAdminMixin:
             raise Http404(f"No {self.model._meta.verbose_name} here.")
         return obj
 
-    def get_field_queryset(self, db, db_field, request: HttpRequest) -> QuerySet:
+    def get_field_queryset(
+        self, db: str | None, db_field: RelatedField[Any, Any], request: HttpRequest
+    ) -> QuerySet:
         """The choices of a foreign key or many-to-many field (form select, autocomplete's
         selected values): the related objects the user may see, in their admin's order."""
         related_model = db_field.remote_field.model
@@ -93,15 +112,21 @@ class VisibleAdminMixin:
                 queryset = queryset.order_by(*ordering)
         return queryset
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         kwargs["queryset"] = self._visible_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
         kwargs["queryset"] = self._visible_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def _visible_choices(self, db_field, request: HttpRequest, kwargs: dict) -> QuerySet:
+    def _visible_choices(
+        self, db_field: RelatedField[Any, Any], request: HttpRequest, kwargs: dict[str, Any]
+    ) -> QuerySet:
         visible = self.get_field_queryset(kwargs.get("using"), db_field, request)
         given = kwargs.get("queryset")
         if given is None:
@@ -109,10 +134,10 @@ class VisibleAdminMixin:
         # A subclass narrowed the choices itself: keep its narrowing, within what is visible.
         return given.filter(pk__in=visible.values("pk"))
 
-    def get_list_filter(self, request: HttpRequest):
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
         return [self._visible_filter(entry) for entry in super().get_list_filter(request)]
 
-    def _visible_filter(self, entry):
+    def _visible_filter(self, entry: Any) -> Any:
         """A list filter named by a related field's path offers only visible objects."""
         if not isinstance(entry, str):
             return entry  # a filter class of its own (or a pair): it states its choices
@@ -124,17 +149,21 @@ class VisibleAdminMixin:
             return (entry, VisibleRelatedFieldListFilter)
         return entry
 
-    def get_deleted_objects(self, objs: Iterable[models.Model], request: HttpRequest):
+    def get_deleted_objects(
+        self, objs: Sequence[models.Model] | QuerySet[models.Model], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[str]]:
         """Django's list of what a delete takes with it or is refused by, naming only what the
         user may see: an object they may not see is listed by its kind, not its name."""
         try:
-            first = objs[0]  # type: ignore[index]
+            first = objs[0]
         except IndexError:
             return [], {}, set(), []
         collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
         collector.collect(objs)
-        found: dict[type[models.Model], set] = {
-            model: {obj.pk for obj in group} for model, group in collector.model_objs.items()
+        # django-stubs key `model_objs` by str; Django keys it by model class.
+        model_objs = cast("dict[type[models.Model], set[models.Model]]", collector.model_objs)
+        found: dict[type[models.Model], set[Any]] = {
+            model: {obj.pk for obj in group} for model, group in model_objs.items()
         }
         for obj in collector.protected:
             found.setdefault(obj._meta.model, set()).add(obj.pk)
@@ -147,7 +176,7 @@ class VisibleAdminMixin:
             if registered and not self.admin_site.get_model_admin(model).has_delete_permission(
                 request, obj
             ):
-                perms_needed.add(opts.verbose_name)
+                perms_needed.add(str(opts.verbose_name))
             if obj.pk not in shown[model]:
                 return f"{capfirst(opts.verbose_name)}: one you may not see"
             if registered:
@@ -166,12 +195,13 @@ class VisibleAdminMixin:
         to_delete = collector.nested(describe)
         protected = [describe(obj) for obj in collector.protected]
         model_count = {
-            model._meta.verbose_name_plural: len(group)
-            for model, group in collector.model_objs.items()
+            str(model._meta.verbose_name_plural): len(group) for model, group in model_objs.items()
         }
         return to_delete, model_count, perms_needed, protected
 
-    def _visible_pks(self, model: type[models.Model], pks: set, request: HttpRequest) -> set:
+    def _visible_pks(
+        self, model: type[models.Model], pks: set[Any], request: HttpRequest
+    ) -> set[Any]:
         """Which of these objects the user may see, by the rule of the model's admin (or of
         the model); none of a model with neither, such as admin log entries and the rows
         linking many-to-many fields."""
@@ -184,7 +214,7 @@ class VisibleAdminMixin:
             visible = visible_to(model, request.user)
         else:
             return set()
-        ids, found = list(pks), set()
+        ids, found = list(pks), set[Any]()
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
             found.update(visible.filter(pk__in=chunk).values_list("pk", flat=True))

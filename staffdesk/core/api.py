@@ -68,13 +68,18 @@ def _field_path(location: Any) -> str:
 def validation_errors(exc: NinjaValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        message = FRIENDLY.get(error.get("type", ""), error.get("msg", "invalid"))
+        message = FRIENDLY.get(error.get("type", ""), str(error.get("msg", "invalid")))
         errors.setdefault(_field_path(error.get("loc", ())), []).append(message)
     return errors
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    def respond(request: HttpRequest, status: int, message: str, errors=None) -> HttpResponse:
+    def respond(
+        request: HttpRequest,
+        status: int,
+        message: str,
+        errors: dict[str, list[str]] | None = None,
+    ) -> HttpResponse:
         return api.create_response(
             request, {"message": message, "errors": errors or {}}, status=status
         )

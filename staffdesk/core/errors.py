@@ -10,7 +10,7 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, errors: Mapping[str, Iterable[str]] | None = None):
+    def __init__(self, message: str, *, errors: Mapping[str, Iterable[str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}

@@ -13,12 +13,12 @@ from staffdesk.core.text import normalise_newlines
 class TextField(forms.CharField):
     """User text with its line breaks normalised before `max_length` and the service count it."""
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         return super().to_python(normalise_newlines(value) if isinstance(value, str) else value)
 
 
 class IdField(forms.IntegerField):
     """A primary key: a number past what the database holds is a form error, not a 500."""
 
-    def __init__(self, **kwargs: Any):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=ID_MAX, **kwargs)

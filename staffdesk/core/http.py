@@ -7,8 +7,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
 
 View = Callable[..., HttpResponseBase]
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as `HtmxMiddleware` (installed for every request) leaves it: `request.htmx`
+    says whether htmx sent it, so a view can answer with a fragment."""
+
+    htmx: HtmxDetails
+
 
 # Views of libraries that declare nothing and answer every method alike.
 LIBRARY_VIEWS = {
@@ -36,7 +45,7 @@ def allow_methods(*methods: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         # OPTIONS itself is answered by `MethodsMiddleware` before the view is called.
         guarded = require_http_methods([m for m in allowed if m != "OPTIONS"])(view)
-        guarded.allowed_methods = allowed  # type: ignore[attr-defined]
+        guarded.allowed_methods = allowed  # type: ignore[attr-defined]  # read back by _declared
         return guarded
 
     return decorate
@@ -77,7 +86,7 @@ class MethodsMiddleware:
     after a HEAD response (see `config/wsgi.py`).
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:

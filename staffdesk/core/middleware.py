@@ -3,6 +3,7 @@ API's JSON error body for everything under /api/."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
@@ -21,13 +22,13 @@ class NotFoundMiddleware:
     the same 404 page. (The API maps domain errors itself, to JSON.)
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
         return None
@@ -70,7 +71,7 @@ class ApiErrorsMiddleware:
     as they are.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
@@ -84,7 +85,7 @@ class ApiErrorsMiddleware:
             answer["Allow"] = response["Allow"]
         return answer
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> JsonResponse | None:
         if request.path.startswith(API_PREFIX) and isinstance(exception, RequestDataTooBig):
             return api_error(413, too_large_message())
         return None

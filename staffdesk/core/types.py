@@ -8,7 +8,7 @@ the number 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from pydantic import AfterValidator, BeforeValidator, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError
@@ -16,6 +16,9 @@ from pydantic_core import PydanticCustomError
 from staffdesk.core.ids import ID_MAX
 from staffdesk.core.pagination import MAX_PAGE_SIZE
 from staffdesk.core.text import normalise_texts
+
+# A value as JSON holds it: what a JSONField stores, a document an adapter renders.
+JSON: TypeAlias = str | int | float | bool | list["JSON"] | dict[str, "JSON"] | None
 
 
 def _not_a_bool(value: Any) -> Any:
@@ -60,8 +63,13 @@ def bounded_int(low: int, high: int) -> Any:
     ]
 
 
-Id = bounded_int(1, ID_MAX)
-PageSize = bounded_int(1, MAX_PAGE_SIZE)
+if TYPE_CHECKING:
+    # To the checker these are whole numbers; pydantic reads the bounds of `bounded_int`.
+    Id = int
+    PageSize = int
+else:
+    Id = bounded_int(1, ID_MAX)
+    PageSize = bounded_int(1, MAX_PAGE_SIZE)
 
 
 def _no_nul(value: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,7 @@ class DemoCalendar:
     @property
     def day_minutes(self) -> int:
         """Business minutes in one working day: what "1d" means."""
-        today = datetime(2000, 1, 3)
+        today = date(2000, 1, 3)
         span = datetime.combine(today, self.closes) - datetime.combine(today, self.opens)
         return int(span.total_seconds()) // 60
 

@@ -180,7 +180,9 @@ class _Player:
                 return delegate
         if assignee is not None:
             return assignee
-        return self.organization.departments[request.department.code].lead
+        lead = self.organization.departments[request.department.code].lead
+        assert lead is not None  # every demo department has a lead
+        return lead
 
 
 def _fit(delays: list[float], *, budget: float) -> list[float]:

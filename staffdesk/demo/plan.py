@@ -86,10 +86,12 @@ def _pick_requester(
     eligible = [
         person
         for person in organization.people.values()
-        if person.department.code != spec.department
+        if person.department is not None
+        and person.department.code != spec.department
         and (not spec.customers or person.department.code in spec.customers)
     ]
     person = rng.choice(eligible)
+    assert person.department is not None  # every eligible person has one
     lead = person.department.lead
     if lead is not None and lead.pk != person.pk and not spec.confidential and rng.random() < 0.12:
         return lead, person

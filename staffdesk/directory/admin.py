@@ -78,7 +78,7 @@ class ApiTokenAdmin(VisibleModelAdmin):
     readonly_fields = ["person", "name", "prefix", "key_hash", "created_at", "last_used_at"]
     list_select_related = ["person"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

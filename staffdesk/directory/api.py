@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from ninja import Query, Router, Status
 
 from staffdesk.core.api import SearchIn
 from staffdesk.core.types import Id, String
 from staffdesk.directory import selectors, services
 from staffdesk.directory.auth import TOKEN_CREATION_AUTH
+from staffdesk.directory.models import ApiToken, Department, Person
 from staffdesk.directory.schemas import (
     AwayIn,
     DepartmentOut,
@@ -18,11 +19,12 @@ from staffdesk.directory.schemas import (
     TokenIn,
     TokenOut,
 )
+from staffdesk.directory.types import AuthenticatedHttpRequest
 
 router = Router(tags=["directory"])
 
 
-def _me(request: HttpRequest):
+def _me(request: AuthenticatedHttpRequest) -> Person:
     return (
         selectors.person_list(user=request.user)
         .prefetch_related("memberships__department")
@@ -31,12 +33,12 @@ def _me(request: HttpRequest):
 
 
 @router.get("/me", response=MeOut, summary="Who I am, and the teams I am on")
-def me(request: HttpRequest):
+def me(request: AuthenticatedHttpRequest) -> Person:
     return _me(request)
 
 
 @router.put("/me/away", response=MeOut, summary="Set my away-until date and delegate")
-def set_away(request: HttpRequest, payload: AwayIn):
+def set_away(request: AuthenticatedHttpRequest, payload: AwayIn) -> Person:
     delegate = (
         selectors.access_person(user=request.user, person_id=payload.delegate_id)
         if payload.delegate_id is not None
@@ -47,7 +49,7 @@ def set_away(request: HttpRequest, payload: AwayIn):
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="My active API tokens")
-def token_list(request: HttpRequest):
+def token_list(request: AuthenticatedHttpRequest) -> QuerySet[ApiToken]:
     return selectors.api_token_list(user=request.user)
 
 
@@ -59,34 +61,34 @@ def token_list(request: HttpRequest):
     description="Besides a token or a session, HTTP Basic with your password is accepted here, "
     "so a script can obtain its first token.",
 )
-def token_create(request: HttpRequest, payload: TokenIn):
+def token_create(request: AuthenticatedHttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, secret = services.api_token_create(person=request.user, name=payload.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": secret})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
-def token_revoke(request: HttpRequest, token_id: Id):
+def token_revoke(request: AuthenticatedHttpRequest, token_id: Id) -> Status[None]:
     services.api_token_revoke(person=request.user, token_id=token_id)
     return Status(204, None)
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="All departments")
-def department_list(request: HttpRequest):
+def department_list(request: AuthenticatedHttpRequest) -> QuerySet[Department]:
     return selectors.department_list(user=request.user)
 
 
 @router.get("/departments/{code}", response=DepartmentOut, summary="One department")
-def department_detail(request: HttpRequest, code: String):
+def department_detail(request: AuthenticatedHttpRequest, code: String) -> Department:
     return selectors.access_department(user=request.user, code=code)
 
 
 @router.get("/people", response=list[PersonOut], summary="Search people (at most 50)")
-def person_search(request: HttpRequest, search: Query[SearchIn]):
+def person_search(request: AuthenticatedHttpRequest, search: Query[SearchIn]) -> QuerySet[Person]:
     return selectors.person_list(
         user=request.user, query=search.q, department_code=search.department
     )[:50]
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="One person")
-def person_detail(request: HttpRequest, person_id: Id):
+def person_detail(request: AuthenticatedHttpRequest, person_id: Id) -> Person:
     return selectors.access_person(user=request.user, person_id=person_id)

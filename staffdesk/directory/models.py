@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
@@ -11,13 +12,16 @@ from django.db.models import Q
 
 from staffdesk.core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from staffdesk.directory.types import Viewer
+
 department_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{1,9}$", "2 to 10 capital letters or digits, starting with a letter."
 )
 
 
 class DepartmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DepartmentQuerySet:
+    def visible_to(self, user: Viewer) -> DepartmentQuerySet:
         """Every signed-in employee sees the whole organization chart."""
         if not (user and user.is_authenticated):
             return self.none()
@@ -46,7 +50,7 @@ class Department(TimeStampedModel):
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PersonQuerySet:
+    def visible_to(self, user: Viewer) -> PersonQuerySet:
         """Employees see active colleagues; organization admins also see former staff."""
         if not (user and user.is_authenticated):
             return self.none()
@@ -55,7 +59,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class PersonManager(UserManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]
+class PersonManager(UserManager.from_queryset(PersonQuerySet)):  # type: ignore[misc]  # a base built at runtime
     pass
 
 
@@ -83,7 +87,7 @@ class Person(AbstractUser):
         help_text="Receives this person's new work while they are away.",
     )
 
-    objects = PersonManager()
+    objects: ClassVar[PersonManager] = PersonManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -102,7 +106,7 @@ class Person(AbstractUser):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MembershipQuerySet:
+    def visible_to(self, user: Viewer) -> MembershipQuerySet:
         """Who is on which service team: every signed-in employee, of the people they may see."""
         return self.filter(person__in=Person.objects.visible_to(user))
 
@@ -130,7 +134,7 @@ class Membership(TimeStampedModel):
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ApiTokenQuerySet:
+    def visible_to(self, user: Viewer) -> ApiTokenQuerySet:
         """A person sees only their own tokens."""
         if not (user and user.is_authenticated):
             return self.none()

@@ -6,11 +6,12 @@ from django.db.models import Q, QuerySet
 
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
+from staffdesk.directory.types import Viewer
 
 _TEAM_CACHE = "_staffdesk_team_roles"
 
 
-def team_roles(user) -> dict[int, str]:
+def team_roles(user: Viewer) -> dict[int, str]:
     """{department id: role} of the service teams the user belongs to, fetched once per user object."""
     if not (user and user.is_authenticated):
         return {}
@@ -23,38 +24,38 @@ def team_roles(user) -> dict[int, str]:
     return cached
 
 
-def team_department_ids(user) -> set[int]:
+def team_department_ids(user: Viewer) -> set[int]:
     return set(team_roles(user))
 
 
-def is_agent_of(user, department_id: int) -> bool:
+def is_agent_of(user: Viewer, department_id: int) -> bool:
     return department_id in team_roles(user)
 
 
-def is_lead_of(user, department_id: int) -> bool:
+def is_lead_of(user: Viewer, department_id: int) -> bool:
     return team_roles(user).get(department_id) == Membership.Role.LEAD
 
 
-def is_lead(user) -> bool:
+def is_lead(user: Viewer) -> bool:
     return Membership.Role.LEAD in team_roles(user).values()
 
 
-def is_org_admin(user) -> bool:
+def is_org_admin(user: Viewer) -> bool:
     return bool(user and user.is_authenticated and user.is_superuser)
 
 
-def department_list(*, user) -> QuerySet[Department]:
+def department_list(*, user: Viewer) -> QuerySet[Department]:
     return Department.objects.visible_to(user).select_related("lead", "parent")
 
 
-def access_department(*, user, code: str) -> Department:
+def access_department(*, user: Viewer, code: str) -> Department:
     department = department_list(user=user).filter(code=code.upper()).first()
     if department is None:
         raise NotFound(f"No department with code {code!r}.")
     return department
 
 
-def person_list(*, user, query: str = "", department_code: str = "") -> QuerySet[Person]:
+def person_list(*, user: Viewer, query: str = "", department_code: str = "") -> QuerySet[Person]:
     people = Person.objects.visible_to(user).select_related("department")
     for word in query.split():
         people = people.filter(
@@ -70,14 +71,14 @@ def person_list(*, user, query: str = "", department_code: str = "") -> QuerySet
     return people
 
 
-def access_person(*, user, person_id: int) -> Person:
+def access_person(*, user: Viewer, person_id: int) -> Person:
     person = person_list(user=user).filter(pk=person_id).first()
     if person is None:
         raise NotFound(f"No person with id {person_id}.")
     return person
 
 
-def colleague_list(*, user) -> QuerySet[Person]:
+def colleague_list(*, user: Viewer) -> QuerySet[Person]:
     """Active people of the user's department or on one of the user's service teams (not the user)."""
     if not (user and user.is_authenticated):
         return Person.objects.none()
@@ -89,18 +90,18 @@ def colleague_list(*, user) -> QuerySet[Person]:
     return Person.objects.visible_to(user).filter(is_active=True, pk__in=ids).exclude(pk=user.pk)
 
 
-def access_colleague(*, user, person_id: int) -> Person:
+def access_colleague(*, user: Viewer, person_id: int) -> Person:
     person = colleague_list(user=user).filter(pk=person_id).first()
     if person is None:
         raise NotFound(f"No colleague with id {person_id}.")
     return person
 
 
-def api_token_list(*, user) -> QuerySet[ApiToken]:
+def api_token_list(*, user: Viewer) -> QuerySet[ApiToken]:
     return ApiToken.objects.visible_to(user).active()
 
 
-def person_find(*, user, text: str) -> Person:
+def person_find(*, user: Viewer, text: str) -> Person:
     """The one active person a typed name, username or email designates.
 
     An exact username or email wins; otherwise the words must match exactly one person, and

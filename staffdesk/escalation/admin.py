@@ -7,8 +7,12 @@ levels apply to them from the next tick, not only after their next change.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
@@ -20,9 +24,10 @@ from staffdesk.escalation.triggers import Trigger, WatchedClock
 class LevelForm(forms.ModelForm):
     """The level inline's form (the admin gives it its model and fields)."""
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         """The model's check constraints, told field by field in words."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         trigger, clock = data.get("trigger"), data.get("clock")
         if trigger in (Trigger.SHARE, Trigger.BREACH, Trigger.AFTER_BREACH) and clock not in (
             WatchedClock.RESPONSE,
@@ -64,11 +69,19 @@ class PolicyAdmin(VisibleModelAdmin):
     readonly_fields = ["updated_at"]
     inlines = [LevelInline]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Policy, form: forms.ModelForm, change: bool
+    ) -> None:
         obj.updated_at = clock.now()
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         policy_requests_recheck(policy=form.instance)
 
@@ -87,11 +100,11 @@ class EscalationAdmin(VisibleModelAdmin):
     list_select_related = ["request", "level__policy", "actor"]
     date_hierarchy = "fired_at"
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Escalation | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Escalation | None = None) -> bool:
         return False

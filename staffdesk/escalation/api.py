@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Status
 
 from staffdesk.core import clock
 from staffdesk.core.types import String
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.escalation import selectors, services
+from staffdesk.escalation.models import Escalation
 from staffdesk.escalation.schemas import EscalateIn, EscalationOut, EscalationsOut
 from staffdesk.requests.selectors import access_request
 
@@ -19,7 +20,7 @@ router = Router(tags=["escalation"])
     response=EscalationsOut,
     summary="Levels fired so far, and whether I can escalate",
 )
-def escalation_list(request: HttpRequest, number: String):
+def escalation_list(request: AuthenticatedHttpRequest, number: String) -> dict[str, object]:
     """The providing team sees every fired level; others those the requester fired."""
     item = access_request(user=request.user, number=number)
     option = selectors.requester_escalation(user=request.user, request=item, now=clock.now())
@@ -36,7 +37,9 @@ def escalation_list(request: HttpRequest, number: String):
     response={201: EscalationOut},
     summary="Escalate to the next level with a reason (requester's side)",
 )
-def request_escalate(request: HttpRequest, number: String, payload: EscalateIn):
+def request_escalate(
+    request: AuthenticatedHttpRequest, number: String, payload: EscalateIn
+) -> Status[Escalation]:
     """Allowed once the first-response target has passed without an answer or the
     resolution target is breached; each level at most once (409 otherwise)."""
     item = access_request(user=request.user, number=number)

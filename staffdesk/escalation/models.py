@@ -9,12 +9,13 @@ from staffdesk.catalog.models import Service
 from staffdesk.core.clock import now as clock_now
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.directory.types import Viewer
 from staffdesk.escalation.triggers import SLA_CLOCKS, Trigger, WatchedClock
 from staffdesk.requests.models import Request
 
 
 class PolicyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PolicyQuerySet:
+    def visible_to(self, user: Viewer) -> PolicyQuerySet:
         """Organization admins, who configure them, and the department's service team, whose
         ladder it is (a requester learns only the next level's name, through the request)."""
         if not (user and user.is_authenticated):
@@ -60,7 +61,7 @@ class Policy(TimeStampedModel):
 
 
 class LevelQuerySet(models.QuerySet):
-    def visible_to(self, user) -> LevelQuerySet:
+    def visible_to(self, user: Viewer) -> LevelQuerySet:
         """The levels of the policies the user may see."""
         return self.filter(policy__in=Policy.objects.visible_to(user))
 
@@ -128,7 +129,7 @@ class Level(models.Model):
 
 
 class EscalationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EscalationQuerySet:
+    def visible_to(self, user: Viewer) -> EscalationQuerySet:
         """Those of visible requests; levels fired by a trigger only for the providing team."""
         if not (user and user.is_authenticated):
             return self.none()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from staffdesk.directory.types import Viewer
 from staffdesk.escalation.selectors import requester_escalation
 from staffdesk.escalation.services.requester import REASON_MAX
 from staffdesk.requests.models import Request, RequestEvent
@@ -16,7 +17,7 @@ TEMPLATE = "escalation/partials/panel.html"
 
 
 def escalation_panel(
-    *, user, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
+    *, user: Viewer, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
 ) -> Panel | None:
     """The requester's side: the Escalate form, or when it will be possible. The providing
     team: each level fired so far, read from the timeline the page already has (every fired

@@ -38,7 +38,7 @@ class EscalationOut(Schema):
     fired_at: datetime
 
     @staticmethod
-    def resolve_why(escalation) -> str:
+    def resolve_why(escalation: Escalation) -> str:
         return describe(escalation.level) if escalation.source == Escalation.Source.TRIGGER else ""
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import dateformat, timezone
 
+from staffdesk.directory.types import Viewer
 from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.triggers import Rule, Trigger, WatchedClock
 from staffdesk.requests.models import Request
 from staffdesk.requests.selectors import is_requester_side
 from staffdesk.requests.sla.clocks import BEFORE_TARGET, ClockState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def level_rule(level: Level) -> Rule:
@@ -83,7 +88,7 @@ def fired_level_ids(request_ids: list[int]) -> dict[int, set[int]]:
     return fired
 
 
-def escalation_list(*, user, request: Request) -> list[Escalation]:
+def escalation_list(*, user: Viewer, request: Request) -> list[Escalation]:
     """The request's fired levels this user may see (the caller has checked the request)."""
     return list(
         Escalation.objects.visible_to(user)
@@ -118,7 +123,15 @@ def promise_broken(request: Request, *, now: datetime) -> bool:
     return response_late or resolution_late
 
 
-def levels_with_fired(request: Request) -> list[Level]:
+class LevelFired(TypedDict):
+    """What `levels_with_fired` annotates each level with."""
+
+    policy_service_id: int | None
+    service_has_policy: bool
+    fired: bool
+
+
+def levels_with_fired(request: Request) -> list[WithAnnotations[Level, LevelFired]]:
     """The levels in force for the request in one query, each with `fired` (in its ledger).
 
     The request page asks this on every view of the requester's side, so the policy choice
@@ -172,7 +185,7 @@ def _not_yet(request: Request) -> str:
     )
 
 
-def requester_escalation(*, user, request: Request, now: datetime) -> RequesterEscalation:
+def requester_escalation(*, user: Viewer, request: Request, now: datetime) -> RequesterEscalation:
     """May this user escalate the request now? Yes for its requester's side once the
     promise is broken (see `promise_broken`), to the lowest level not fired yet."""
 

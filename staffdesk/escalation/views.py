@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from staffdesk.core.http import allow_methods
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.escalation import services
 from staffdesk.escalation.forms import EscalateForm
 from staffdesk.requests.forms import parse
@@ -15,7 +16,7 @@ from staffdesk.requests.views.detail import act_on_request
 
 @allow_methods("POST")
 @login_required
-def request_escalate(request: HttpRequest, number: str) -> HttpResponse:
+def request_escalate(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def escalate(item: Request) -> str:
         reason = parse(EscalateForm, request.POST)["reason"]
         fired = services.request_escalate(request=item, actor=request.user, reason=reason)

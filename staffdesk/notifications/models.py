@@ -7,10 +7,11 @@ from django.db.models import Q
 
 from staffdesk.core import clock
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 
 
 class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> NotificationQuerySet:
+    def visible_to(self, user: Viewer) -> NotificationQuerySet:
         """A person sees the notifications addressed to them; organization admins also those
         shared with admins (the inbox, read through `selectors`, is only ever the recipient's)."""
         if not (user and user.is_authenticated):
@@ -74,7 +75,7 @@ class Notification(models.Model):
 
 
 class NotificationPreferenceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> NotificationPreferenceQuerySet:
+    def visible_to(self, user: Viewer) -> NotificationPreferenceQuerySet:
         """A person sees only their own preferences."""
         if not (user and user.is_authenticated):
             return self.none()

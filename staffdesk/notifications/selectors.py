@@ -8,13 +8,14 @@ from django.db.models import QuerySet
 
 from staffdesk.core.errors import NotFound
 from staffdesk.core.pagination import Page, paginate_by_id
+from staffdesk.directory.types import Viewer
 from staffdesk.notifications.kinds import optional_kinds
 from staffdesk.notifications.models import Notification, NotificationPreference
 
 PAGE_SIZE = 50
 
 
-def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list(*, user: Viewer, unread_only: bool = False) -> QuerySet[Notification]:
     """My inbox: the notifications addressed to me. An organization admin may also see the
     shared ones of others (in the admin), but they are nobody's inbox but their recipient's."""
     notifications = Notification.objects.visible_to(user).filter(recipient_id=user.pk)
@@ -23,16 +24,16 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notificati
     return notifications
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: Viewer) -> int:
     return notification_list(user=user, unread_only=True).count()
 
 
-def notification_page(*, user, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
+def notification_page(*, user: Viewer, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     """One page of my notifications, newest first (keyset on the id: same cost at any depth)."""
     return paginate_by_id(notification_list(user=user), cursor=cursor, limit=limit)
 
 
-def access_notification(*, user, notification_id: int) -> Notification:
+def access_notification(*, user: Viewer, notification_id: int) -> Notification:
     notification = notification_list(user=user).filter(pk=notification_id).first()
     if notification is None:
         raise NotFound(f"No notification with id {notification_id}.")
@@ -48,7 +49,7 @@ class PreferenceRow:
     email: bool
 
 
-def notification_preferences(*, user) -> list[PreferenceRow]:
+def notification_preferences(*, user: Viewer) -> list[PreferenceRow]:
     """Every kind a person may turn off, with their choice; email is on until turned off."""
     chosen = dict(NotificationPreference.objects.visible_to(user).values_list("kind", "email"))
     return [

@@ -13,6 +13,7 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 from staffdesk.notifications import email
 from staffdesk.notifications.kinds import is_optional, is_registered
 from staffdesk.notifications.models import Notification, NotificationPreference
@@ -103,7 +104,7 @@ def notification_create_many(
 
 
 def notification_mark_read(
-    *, user, notification_id: int, now: datetime | None = None
+    *, user: Viewer, notification_id: int, now: datetime | None = None
 ) -> Notification:
     notification = access_notification(user=user, notification_id=notification_id)
     if notification.read_at is None:
@@ -112,7 +113,7 @@ def notification_mark_read(
     return notification
 
 
-def notification_mark_all_read(*, user, now: datetime | None = None) -> int:
+def notification_mark_all_read(*, user: Viewer, now: datetime | None = None) -> int:
     return notification_list(user=user, unread_only=True).update(read_at=clock.resolve(now))
 
 
@@ -179,7 +180,7 @@ def _claim(notification_id: int, *, moment: datetime, token: str) -> bool:
     return claimed == 1
 
 
-def _record(notification: Notification, *, token: str, **fields) -> None:
+def _record(notification: Notification, *, token: str, **fields: object) -> None:
     """Store what became of the mail and release the lease, committed at once (durable)."""
     with transaction.atomic(durable=True):
         Notification.objects.filter(pk=notification.pk, email_claim_token=token).update(

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.http import allow_methods
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.notifications import selectors, services
 
 
@@ -29,7 +30,7 @@ def _local_path(url: str) -> str | None:
     return None
 
 
-def _page_context(request: HttpRequest, cursor: str) -> dict:
+def _page_context(request: AuthenticatedHttpRequest, cursor: str) -> dict:
     try:
         page = selectors.notification_page(user=request.user, cursor=cursor or None)
     except ValidationFailed as exc:
@@ -44,7 +45,7 @@ def _page_context(request: HttpRequest, cursor: str) -> dict:
 @allow_methods("GET")
 @login_required
 @vary_on_headers("HX-Request")
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _page_context(request, request.GET.get("cursor", ""))
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "notifications/partials/list.html", context)
@@ -53,7 +54,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     notification = services.notification_mark_read(
         user=request.user, notification_id=notification_id
     )
@@ -68,7 +69,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @allow_methods("POST")
 @login_required
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.notification_mark_all_read(user=request.user)
     cursor = request.POST.get("cursor", "")
     if request.htmx:
@@ -79,7 +80,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @allow_methods("GET")
 @login_required
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Follow a notification's link: it counts as read. Only paths on this site are followed."""
     notification = services.notification_mark_read(
         user=request.user, notification_id=notification_id

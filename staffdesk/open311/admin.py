@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -39,17 +41,24 @@ class IntegrationAdmin(VisibleModelAdmin):
     readonly_fields = ["prefix", "created_at", "last_used_at"]
     actions = ["issue_new_key"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Integration, form: forms.ModelForm, change: bool
+    ) -> None:
         if change:
             super().save_model(request, obj, form, change)
         else:
-            request._open311_secret = integration_key_issue(integration=obj)
+            # Shown once, by response_add for this same request.
+            request._open311_secret = integration_key_issue(integration=obj)  # type: ignore[attr-defined]  # carried to response_add
 
-    def response_add(self, request, obj, post_url_continue=None) -> HttpResponse:
-        return _key_page(request, obj, request._open311_secret)
+    def response_add(
+        self, request: HttpRequest, obj: Integration, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        return _key_page(request, obj, request._open311_secret)  # type: ignore[attr-defined]  # set by save_model
 
     @admin.action(description="Issue a new key (the old one stops working at once)")
-    def issue_new_key(self, request, queryset) -> HttpResponse | None:
+    def issue_new_key(
+        self, request: HttpRequest, queryset: QuerySet[Integration]
+    ) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one integration.", messages.ERROR)
             return None
@@ -66,11 +75,11 @@ class SubmissionAdmin(VisibleModelAdmin):
     list_select_related = ["request", "integration"]
     search_fields = ["request__number"]
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
         return False

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import DomainError
 from staffdesk.open311.render import w3c
-from staffdesk.open311.selectors import open311_status
+from staffdesk.open311.selectors import ListedService, StatusThen, open311_status
 from staffdesk.requests.models import Request, RequestEvent, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
@@ -42,7 +45,7 @@ def discovery(*, url: str, changeset: datetime, contact: str, key_service: str) 
     }
 
 
-def service(item: Service) -> dict[str, Any]:
+def service(item: WithAnnotations[Service, ListedService]) -> dict[str, Any]:
     return {
         "service_code": item.code,
         "service_name": item.name,
@@ -129,7 +132,7 @@ def _extensions(request: Request) -> dict[str, Any]:
         "extended_attributes": {"channel": request.channel},
         "notes": [
             {"datetime": w3c(event.created_at), "description": event.body, "type": "reply"}
-            for event in request.public_replies
+            for event in request.public_replies  # type: ignore[attr-defined]  # Prefetch(to_attr=) in open311_request_list
         ],
     }
 
@@ -158,7 +161,7 @@ def service_request(request: Request, *, extensions: bool = False) -> dict[str, 
     return document | _extensions(request) if extensions else document
 
 
-def request_update(event: RequestEvent) -> dict[str, Any]:
+def request_update(event: WithAnnotations[RequestEvent, StatusThen]) -> dict[str, Any]:
     """One of servicerequestupdates' updates: a public reply or a status change, with the
     request's status just after it (open/closed, and staffdesk's own as external_status_code,
     which FixMyStreet keys its response templates on)."""

@@ -8,11 +8,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from staffdesk.core import clock
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 from staffdesk.requests.models import Request, RequestEvent
 
 
 class IntegrationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IntegrationQuerySet:
+    def visible_to(self, user: Viewer) -> IntegrationQuerySet:
         """Organization admins only: an integration files requests for any employee it names."""
         if not (user and user.is_authenticated and user.is_superuser):
             return self.none()
@@ -46,7 +47,7 @@ class Integration(models.Model):
 
 
 class SubmissionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SubmissionQuerySet:
+    def visible_to(self, user: Viewer) -> SubmissionQuerySet:
         """Those of the requests the user may see (Open311 shows the media URL with the request)."""
         visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
         return self.filter(Exists(visible))

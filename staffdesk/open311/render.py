@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -57,7 +58,7 @@ def _text(value: Any) -> str:
 
 
 def _element(xml: XMLGenerator, tag: str, value: Any) -> None:
-    xml.startElement(tag, {})
+    xml.startElement(tag, AttributesImpl({}))
     if isinstance(value, list):
         for item in value:
             _element(xml, ITEM_TAGS[tag], item)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
@@ -14,8 +16,12 @@ from staffdesk.catalog.selectors import access_service, catalog_list
 from staffdesk.core import clock
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 from staffdesk.open311.models import Integration
 from staffdesk.requests.models import OPEN_STATUSES, Request, RequestEvent, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 MAX_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
@@ -36,7 +42,19 @@ def person_by_email(*, email: str) -> QuerySet[Person]:
     return Person.objects.filter(email__iexact=email, is_active=True).order_by("pk")
 
 
-def open311_service_list(*, user) -> QuerySet[Service]:
+class ListedService(TypedDict):
+    """What `open311_service_list` annotates each service with."""
+
+    has_fields: bool
+
+
+class StatusThen(TypedDict):
+    """What `open311_update_list` annotates each update with: the status just after it."""
+
+    status_then: str | None
+
+
+def open311_service_list(*, user: Viewer) -> QuerySet[WithAnnotations[Service, ListedService]]:
     """The catalog as Open311 lists it: active services that take requests, in catalog order
     (information-only ones cannot be requested). Confidential ones are listed: people file them."""
     has_fields = FormField.objects.filter(service_id=OuterRef("pk"))
@@ -47,7 +65,7 @@ def open311_service_list(*, user) -> QuerySet[Service]:
     )
 
 
-def access_open311_service(*, user, code: str) -> Service:
+def access_open311_service(*, user: Viewer, code: str) -> Service:
     """A listed service with its form fields in form order; anything else is NotFound."""
     service = access_service(user=user, code=code)
     if not service.is_active or service.fulfilment != Service.Fulfilment.REQUEST:
@@ -98,7 +116,7 @@ def _window(
 
 
 def open311_request_list(
-    *, user, query: RequestQuery, now: datetime | None = None
+    *, user: Viewer, query: RequestQuery, now: datetime | None = None
 ) -> list[Request]:
     """The requests this user may see that match, newest first, at most one page of 1,000."""
     requests = Request.objects.visible_to(user).select_related(
@@ -135,7 +153,9 @@ def open311_request_list(
     return list(requests[first : first + query.page_size])
 
 
-def access_open311_request(*, user, service_request_id: str, extensions: bool = False) -> Request:
+def access_open311_request(
+    *, user: Viewer, service_request_id: str, extensions: bool = False
+) -> Request:
     """One request this user may see; invisible and nonexistent ones are both NotFound."""
     query = RequestQuery(ids=(service_request_id,), extensions=extensions)
     found = open311_request_list(user=user, query=query)
@@ -187,11 +207,11 @@ def _status_then() -> Subquery:
 
 def open311_update_list(
     *,
-    user,
+    user: Viewer,
     integration: Integration | None,
     query: UpdateQuery,
     now: datetime | None = None,
-) -> list[RequestEvent]:
+) -> list[WithAnnotations[RequestEvent, StatusThen]]:
     """Public replies and status changes, oldest first, each with `status_then`.
 
     With an integration's key: those of the requests it filed (`integration_requests`);
@@ -228,7 +248,7 @@ def access_open311_update_target(
         # confidential case it filed takes comments (it just never reads them back).
         requests = Request.objects.filter(open311_submission__integration=integration)
     else:
-        requests = Request.objects.visible_to(person)
+        requests = Request.objects.visible_to(person or AnonymousUser())
     found = requests.filter(number=number).first()
     if found is None:
         raise NotFound(f"No service request {service_request_id}.")

@@ -77,7 +77,7 @@ def endpoint(
         # The key travels in the form or query string, never in a cookie: no CSRF to forge.
         @csrf_exempt
         @wraps(view)
-        def run(request: HttpRequest, fmt: str | None = None, **kwargs) -> HttpResponse:
+        def run(request: HttpRequest, fmt: str | None = None, **kwargs: object) -> HttpResponse:
             fmt = (fmt or "xml").lower()
             try:
                 if request.method not in allowed:

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from staffdesk.core.ids import parse_id
 from staffdesk.directory import selectors as directory_selectors
 from staffdesk.directory import services as directory_services
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.notifications.kinds import optional_kinds
 from staffdesk.notifications.selectors import notification_preferences
 from staffdesk.notifications.services import notification_preferences_set
@@ -34,7 +35,9 @@ SECTIONS = {
 }
 
 
-def _context(request: HttpRequest, section: str = "", **state) -> dict:
+def _context(
+    request: AuthenticatedHttpRequest, section: str = "", **state: object
+) -> dict[str, object]:
     """Everything the page shows; `state` (submitted values, errors, messages) is `section`'s."""
     user = request.user
     return {
@@ -50,13 +53,13 @@ def _context(request: HttpRequest, section: str = "", **state) -> dict:
     }
 
 
-def _respond(request: HttpRequest, section: str, **state) -> HttpResponse:
+def _respond(request: AuthenticatedHttpRequest, section: str, **state: object) -> HttpResponse:
     """The section alone for htmx, else the whole page showing it (errors, a new token)."""
     template = SECTIONS[section] if request.htmx else "portal/profile.html"
     return render(request, template, _context(request, section, **state))
 
 
-def _saved(request: HttpRequest, section: str, text: str) -> HttpResponse:
+def _saved(request: AuthenticatedHttpRequest, section: str, text: str) -> HttpResponse:
     if request.htmx:
         return _respond(request, section, saved=text)
     messages.success(request, text)
@@ -93,13 +96,13 @@ def _access_delegate(user: Person, delegate_id: int | None) -> Person | None:
 
 @allow_methods("GET")
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "portal/profile.html", _context(request))
 
 
 @allow_methods("POST")
 @login_required
-def away_set(request: HttpRequest) -> HttpResponse:
+def away_set(request: AuthenticatedHttpRequest) -> HttpResponse:
     values = {
         "away_until": request.POST.get("away_until", "").strip(),
         "delegate_id": request.POST.get("delegate", "").strip(),
@@ -118,7 +121,7 @@ def away_set(request: HttpRequest) -> HttpResponse:
 @allow_methods("POST")
 @never_cache
 @login_required
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The secret goes into this response only: never into a message, a session or a redirect."""
     name = request.POST.get("name", "")
     try:
@@ -131,7 +134,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     token = directory_services.api_token_revoke(person=request.user, token_id=token_id)
     return _saved(
         request, "tokens", f"Token “{token.name}” revoked: programs using it are refused."
@@ -140,7 +143,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def preferences_set(request: HttpRequest) -> HttpResponse:
+def preferences_set(request: AuthenticatedHttpRequest) -> HttpResponse:
     wanted = set(request.POST.getlist("email"))
     notification_preferences_set(
         person=request.user,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from staffdesk.catalog.selectors import catalog_list
 from staffdesk.core.http import allow_methods
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.portal.forms import HomeSearchForm
 from staffdesk.requests.models import OPEN_STATUSES
 from staffdesk.requests.selectors import RequestFilters, request_list
@@ -20,7 +21,7 @@ MY_REQUESTS_LIMIT = 20
 @allow_methods("GET")
 @login_required
 @vary_on_headers("HX-Request")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search box and my open requests; typing in the box asks for the results alone."""
     search = HomeSearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
 from staffdesk.requests.models import Request, RequestEvent
@@ -12,7 +13,7 @@ class EventInline(VisibleTabularInline):
     can_delete = False
     readonly_fields = ["kind", "actor", "created_at", "is_internal", "body", "data"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Request | None = None) -> bool:
         return False
 
 
@@ -35,11 +36,11 @@ class RequestAdmin(VisibleModelAdmin):
     list_select_related = ["service", "requester", "assignee"]
     inlines = [EventInline]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Request | None = None) -> bool:
         return False
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Request | None = None) -> bool:
         return False

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import FileResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -11,9 +12,10 @@ from staffdesk.core import clock
 from staffdesk.core.api import PageIn
 from staffdesk.core.types import Id, String
 from staffdesk.directory.selectors import access_person
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests import read, selectors, services
 from staffdesk.requests.downloads import attachment_response
-from staffdesk.requests.models import Channel
+from staffdesk.requests.models import Attachment, Channel, RequestEvent, Watcher
 from staffdesk.requests.schemas import (
     AssignIn,
     AttachmentOut,
@@ -32,13 +34,15 @@ from staffdesk.requests.schemas import (
 router = Router(tags=["requests"])
 
 
-def _detail(request: HttpRequest, number: String) -> read.RequestDetail:
+def _detail(request: AuthenticatedHttpRequest, number: String) -> read.RequestDetail:
     """The request with what its detail shows this user: timeline, watchers, allowed moves."""
     return read.request_detail(user=request.user, number=number, now=clock.now())
 
 
 @router.post("/requests", response={201: RequestDetailOut}, summary="File a request")
-def request_create(request: HttpRequest, payload: RequestCreateIn):
+def request_create(
+    request: AuthenticatedHttpRequest, payload: RequestCreateIn
+) -> Status[read.RequestDetail]:
     """Send `Idempotency-Key` to make retries safe: the same key and body return the same request."""
     service = access_service(user=request.user, code=payload.service)
     on_behalf_of = (
@@ -90,10 +94,10 @@ class ListFilters(Schema):
 
 @router.get("/requests", response=RequestPageOut, summary="Requests I may see, newest first")
 def request_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     query: Query[ListFilters],
     page_in: Query[PageIn],
-):
+) -> dict[str, object]:
     filters = query.to_filters()
     page = selectors.request_page(
         user=request.user, filters=filters, cursor=page_in.cursor or None, limit=page_in.limit
@@ -104,18 +108,22 @@ def request_list(
 @router.get(
     "/requests/counts", response=RequestCountsOut, summary="How many requests I may see, per status"
 )
-def request_counts(request: HttpRequest, query: Query[ListFilters]):
+def request_counts(
+    request: AuthenticatedHttpRequest, query: Query[ListFilters]
+) -> dict[str, object]:
     by_status = selectors.request_counts(user=request.user, filters=query.to_filters())
     return {"total": sum(by_status.values()), "by_status": by_status}
 
 
 @router.get("/requests/{number}", response=RequestDetailOut, summary="A request and its timeline")
-def request_detail(request: HttpRequest, number: String):
+def request_detail(request: AuthenticatedHttpRequest, number: String) -> read.RequestDetail:
     return _detail(request, number)
 
 
 @router.post("/requests/{number}/replies", response={201: EventOut}, summary="Reply publicly")
-def request_reply(request: HttpRequest, number: String, payload: MessageIn):
+def request_reply(
+    request: AuthenticatedHttpRequest, number: String, payload: MessageIn
+) -> Status[RequestEvent]:
     item = selectors.access_request(user=request.user, number=number)
     event = services.request_reply(
         request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
@@ -128,7 +136,9 @@ def request_reply(request: HttpRequest, number: String, payload: MessageIn):
     response={201: EventOut},
     summary="Add an internal note (providing team only)",
 )
-def request_note(request: HttpRequest, number: String, payload: MessageIn):
+def request_note(
+    request: AuthenticatedHttpRequest, number: String, payload: MessageIn
+) -> Status[RequestEvent]:
     item = selectors.access_request(user=request.user, number=number)
     event = services.request_add_note(
         request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
@@ -139,7 +149,9 @@ def request_note(request: HttpRequest, number: String, payload: MessageIn):
 @router.post(
     "/requests/{number}/transition", response=RequestDetailOut, summary="Change the status"
 )
-def request_transition(request: HttpRequest, number: String, payload: TransitionIn):
+def request_transition(
+    request: AuthenticatedHttpRequest, number: String, payload: TransitionIn
+) -> read.RequestDetail:
     item = selectors.access_request(user=request.user, number=number)
     services.request_transition(
         request=item, actor=request.user, to_status=payload.status, note=payload.note
@@ -152,7 +164,9 @@ def request_transition(request: HttpRequest, number: String, payload: Transition
     response=RequestDetailOut,
     summary="Assign within the providing department",
 )
-def request_assign(request: HttpRequest, number: String, payload: AssignIn):
+def request_assign(
+    request: AuthenticatedHttpRequest, number: String, payload: AssignIn
+) -> read.RequestDetail:
     item = selectors.access_request(user=request.user, number=number)
     assignee = (
         access_person(user=request.user, person_id=payload.assignee_id)
@@ -166,7 +180,9 @@ def request_assign(request: HttpRequest, number: String, payload: AssignIn):
 @router.post(
     "/requests/{number}/priority", response=RequestDetailOut, summary="Change the priority"
 )
-def request_priority(request: HttpRequest, number: String, payload: PriorityIn):
+def request_priority(
+    request: AuthenticatedHttpRequest, number: String, payload: PriorityIn
+) -> read.RequestDetail:
     item = selectors.access_request(user=request.user, number=number)
     services.request_set_priority(request=item, actor=request.user, priority=payload.priority)
     return _detail(request, number)
@@ -175,7 +191,7 @@ def request_priority(request: HttpRequest, number: String, payload: PriorityIn):
 @router.get(
     "/requests/{number}/attachments", response=list[AttachmentOut], summary="Attachments I may see"
 )
-def attachment_list(request: HttpRequest, number: String):
+def attachment_list(request: AuthenticatedHttpRequest, number: String) -> QuerySet[Attachment]:
     item = selectors.access_request(user=request.user, number=number)
     return selectors.request_attachments(user=request.user, request=item)
 
@@ -186,8 +202,11 @@ def attachment_list(request: HttpRequest, number: String):
     summary="Upload a file (multipart field `file`)",
 )
 def attachment_upload(
-    request: HttpRequest, number: String, file: File[UploadedFile], internal: Form[bool] = False
-):
+    request: AuthenticatedHttpRequest,
+    number: String,
+    file: File[UploadedFile],
+    internal: Form[bool] = False,
+) -> Status[Attachment]:
     item = selectors.access_request(user=request.user, number=number)
     attachment = services.attachment_add(
         request=item,
@@ -204,7 +223,9 @@ def attachment_upload(
     summary="Download a file",
     response={200: None},
 )
-def attachment_download(request: HttpRequest, number: String, attachment_id: Id):
+def attachment_download(
+    request: AuthenticatedHttpRequest, number: String, attachment_id: Id
+) -> FileResponse:
     item = selectors.access_request(user=request.user, number=number)
     attachment = selectors.access_attachment(
         user=request.user, request=item, attachment_id=attachment_id
@@ -213,13 +234,15 @@ def attachment_download(request: HttpRequest, number: String, attachment_id: Id)
 
 
 @router.get("/requests/{number}/watchers", response=list[WatcherOut], summary="Who follows it")
-def watcher_list(request: HttpRequest, number: String):
+def watcher_list(request: AuthenticatedHttpRequest, number: String) -> QuerySet[Watcher]:
     item = selectors.access_request(user=request.user, number=number)
     return selectors.request_watchers(user=request.user, request=item)
 
 
 @router.post("/requests/{number}/watchers", response={201: WatcherOut}, summary="Add a watcher")
-def watcher_add(request: HttpRequest, number: String, payload: WatcherIn):
+def watcher_add(
+    request: AuthenticatedHttpRequest, number: String, payload: WatcherIn
+) -> Status[Watcher]:
     item = selectors.access_request(user=request.user, number=number)
     person = access_person(user=request.user, person_id=payload.person_id)
     return Status(201, services.watcher_add(request=item, actor=request.user, person=person))
@@ -228,7 +251,9 @@ def watcher_add(request: HttpRequest, number: String, payload: WatcherIn):
 @router.delete(
     "/requests/{number}/watchers/{person_id}", response={204: None}, summary="Remove a watcher"
 )
-def watcher_remove(request: HttpRequest, number: String, person_id: Id):
+def watcher_remove(
+    request: AuthenticatedHttpRequest, number: String, person_id: Id
+) -> Status[None]:
     item = selectors.access_request(user=request.user, number=number)
     person = access_person(user=request.user, person_id=person_id)
     services.watcher_remove(request=item, actor=request.user, person=person)

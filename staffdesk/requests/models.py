@@ -11,6 +11,7 @@ from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.directory.models import Department, Person
 from staffdesk.directory.selectors import team_department_ids
+from staffdesk.directory.types import Viewer
 from staffdesk.requests.sla.clocks import ClockState
 from staffdesk.sla.models import Priority  # defined where SLA targets need it
 
@@ -56,8 +57,8 @@ class RequestCounter(models.Model):
         return f"{self.department_id}: {self.last_number}"
 
 
-class RequestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RequestQuerySet:
+class RequestQuerySet(models.QuerySet["Request"]):
+    def visible_to(self, user: Viewer) -> RequestQuerySet:
         """The one definition of who may see a request.
 
         - requesters see what they filed or what was filed on their behalf;
@@ -88,7 +89,7 @@ class RequestQuerySet(models.QuerySet):
             Q(requester_id=user.pk)
             | Q(on_behalf_of_id=user.pk)
             | Q(department_id__in=teams)
-            | (Q(confidential=False) & Exists(watching))
+            | (Q(confidential=False) & Q(Exists(watching)))
         )
         if user.is_superuser:
             rule |= Q(confidential=False)
@@ -247,7 +248,7 @@ class Request(models.Model):
 
 
 class WatcherQuerySet(models.QuerySet):
-    def visible_to(self, user) -> WatcherQuerySet:
+    def visible_to(self, user: Viewer) -> WatcherQuerySet:
         """Those of the requests the user may see, as the request page lists them."""
         visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
         return self.filter(Exists(visible))
@@ -277,7 +278,7 @@ class Watcher(models.Model):
 class RequestPartQuerySet(models.QuerySet):
     """Rows that belong to a request and may be internal: timeline events and attachments."""
 
-    def visible_to(self, user) -> RequestPartQuerySet:
+    def visible_to(self, user: Viewer) -> RequestPartQuerySet:
         """Those of visible requests; internal ones only for the providing team."""
         # A correlated EXISTS checks only the parts' own requests by primary key; the
         # `request__in=<visible requests>` it replaces made SQLite list every visible

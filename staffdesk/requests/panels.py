@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from staffdesk.directory.types import Viewer
 from staffdesk.requests.models import Request
 from staffdesk.requests.read import TimelineEntry
 
@@ -42,7 +43,7 @@ class Panel:
 
 class PanelProvider(Protocol):
     def __call__(
-        self, *, user, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
+        self, *, user: Viewer, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
     ) -> Panel | None: ...
 
 
@@ -56,7 +57,7 @@ def register(provider: PanelProvider) -> None:
 
 
 def detail_panels(
-    *, user, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
+    *, user: Viewer, request: Request, now: datetime, timeline: Sequence[TimelineEntry]
 ) -> list[Panel]:
     """The panels every registered provider has for this user and request, in order."""
     panels = (

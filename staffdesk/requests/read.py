@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from staffdesk.directory.models import Person
+from staffdesk.directory.types import Viewer
 from staffdesk.requests import selectors
 from staffdesk.requests.models import Attachment, Priority, Request, RequestEvent, Status, Watcher
 from staffdesk.requests.sla.display import SlaView, sla_view
@@ -51,7 +52,9 @@ class RequestDetail:
     is_requester_side: bool  # the requester or the person it was filed for
 
 
-def request_detail(*, user, number: str, now: datetime, files: bool = True) -> RequestDetail:
+def request_detail(
+    *, user: Viewer, number: str, now: datetime, files: bool = True
+) -> RequestDetail:
     """The request with this number as `user` sees it (NotFound if they may not see it).
 
     `files=False` leaves each entry's attachments out, one query fewer: the web page names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Schema
 from pydantic import AliasPath, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -16,7 +16,10 @@ from staffdesk.directory.schemas import PersonRef
 from staffdesk.requests.read import RequestDetail
 from staffdesk.requests.sla.clocks import ClockState
 
-Priority = bounded_int(1, 4)
+if TYPE_CHECKING:
+    Priority = int  # a whole number to the checker; pydantic reads the bounds
+else:
+    Priority = bounded_int(1, 4)
 # Form answers keyed by field code; text answers are user text like any other.
 Answers = Annotated[dict[str, Any], BeforeValidator(normalise_texts)]
 

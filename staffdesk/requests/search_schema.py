@@ -6,6 +6,13 @@ loads rows in bulk, can drop and recreate them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.backends.utils import CursorWrapper
+
 FTS_TABLE = "requests_request_search"
 SQLITE_TRIGGERS = {
     "requests_request_search_insert": (
@@ -33,7 +40,7 @@ PG_DOCUMENT = (
 PG_INDEX = "request_search_document"
 
 
-def create(cursor, vendor: str) -> None:
+def create(cursor: CursorWrapper, vendor: str) -> None:
     """Create the index over the rows already there (and keep it current from now on)."""
     if vendor == "sqlite":
         cursor.execute(
@@ -54,20 +61,20 @@ def create(cursor, vendor: str) -> None:
         )
 
 
-def create_triggers(cursor, vendor: str) -> None:
+def create_triggers(cursor: CursorWrapper, vendor: str) -> None:
     if vendor == "sqlite":
         for name, body in SQLITE_TRIGGERS.items():
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
 
 
-def drop_triggers(cursor, vendor: str) -> None:
+def drop_triggers(cursor: CursorWrapper, vendor: str) -> None:
     """SQLite: stop indexing row by row (a bulk load then calls `create` to rebuild)."""
     if vendor == "sqlite":
         for name in SQLITE_TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-def drop(cursor, vendor: str) -> None:
+def drop(cursor: CursorWrapper, vendor: str) -> None:
     if vendor == "sqlite":
         drop_triggers(cursor, vendor)
         cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
@@ -76,11 +83,11 @@ def drop(cursor, vendor: str) -> None:
         cursor.execute(f"ALTER TABLE requests_request DROP COLUMN IF EXISTS {PG_COLUMN}")
 
 
-def create_in_migration(apps, schema_editor) -> None:
+def create_in_migration(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     with schema_editor.connection.cursor() as cursor:
         create(cursor, schema_editor.connection.vendor)
 
 
-def drop_in_migration(apps, schema_editor) -> None:
+def drop_in_migration(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     with schema_editor.connection.cursor() as cursor:
         drop(cursor, schema_editor.connection.vendor)

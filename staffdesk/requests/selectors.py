@@ -12,8 +12,10 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, paginate_by_id, paginate_by_keys
+from staffdesk.core.types import JSON
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.selectors import is_agent_of, team_department_ids
+from staffdesk.directory.types import Viewer
 from staffdesk.requests.models import (
     OPEN_STATUSES,
     Attachment,
@@ -40,7 +42,7 @@ class RequestFilters:
     priority: int | None = None
 
 
-def _person_filter(value: str, *, user, field: str) -> Q:
+def _person_filter(value: str, *, user: Viewer, field: str) -> Q:
     if value == "me":
         return Q(**{f"{field}_id": user.pk})
     if value == "none" and field == "assignee":
@@ -53,7 +55,7 @@ def _person_filter(value: str, *, user, field: str) -> Q:
     )
 
 
-def request_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Request]:
+def request_list(*, user: Viewer, filters: RequestFilters | None = None) -> QuerySet[Request]:
     filters = filters or RequestFilters()
     requests = Request.objects.visible_to(user).select_related(
         "service", "department", "requester", "on_behalf_of", "assignee"
@@ -123,7 +125,11 @@ LIST_COLUMNS = (
 
 
 def request_page(
-    *, user, filters: RequestFilters | None = None, cursor: str | None = None, limit: int = 50
+    *,
+    user: Viewer,
+    filters: RequestFilters | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> Page:
     requests = request_list(user=user, filters=filters).only(*LIST_COLUMNS)
     return paginate_by_id(requests, cursor=cursor, limit=limit)
@@ -159,7 +165,7 @@ class QueueScope:
     services: list[Service]
 
 
-def queue_scope(*, user) -> QueueScope:
+def queue_scope(*, user: Viewer) -> QueueScope:
     """The queue is for agents and leads; anybody else gets NotFound."""
     team_ids = team_department_ids(user)
     if not team_ids:
@@ -192,7 +198,7 @@ def queue_scope(*, user) -> QueueScope:
     )
 
 
-def queue_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Request]:
+def queue_list(*, user: Viewer, filters: RequestFilters | None = None) -> QuerySet[Request]:
     """Open requests of the departments whose team the user is on; all open statuses by default."""
     filters = filters or RequestFilters()
     filters = replace(filters, status=filters.status or OPEN_STATUSES)
@@ -207,7 +213,7 @@ def queue_list(*, user, filters: RequestFilters | None = None) -> QuerySet[Reque
 
 def queue_page(
     *,
-    user,
+    user: Viewer,
     filters: RequestFilters | None = None,
     sort: str = "newest",
     cursor: str | None = None,
@@ -228,7 +234,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def my_request_list(
-    *, user, relation: str = "all", filters: RequestFilters | None = None
+    *, user: Person, relation: str = "all", filters: RequestFilters | None = None
 ) -> QuerySet[Request]:
     """What I filed, what was filed for me, what I watch ("all"), or one of those kinds."""
     if relation not in MY_RELATIONS:
@@ -244,7 +250,7 @@ def my_request_list(
 
 def my_request_page(
     *,
-    user,
+    user: Person,
     relation: str = "all",
     filters: RequestFilters | None = None,
     cursor: str | None = None,
@@ -254,7 +260,7 @@ def my_request_page(
     return _sorted_page(requests, sort="newest", cursor=cursor, limit=limit)
 
 
-def request_counts(*, user, filters: RequestFilters | None = None) -> dict[str, int]:
+def request_counts(*, user: Viewer, filters: RequestFilters | None = None) -> dict[str, int]:
     """How many visible requests match, per status, in one grouped query."""
     rows = (
         request_list(user=user, filters=filters)
@@ -267,7 +273,7 @@ def request_counts(*, user, filters: RequestFilters | None = None) -> dict[str, 
     return by_status
 
 
-def access_request(*, user, number: str) -> Request:
+def access_request(*, user: Viewer, number: str) -> Request:
     """The request with this number if the user may see it; otherwise NotFound, never 403."""
     request = (
         Request.objects.visible_to(user)
@@ -288,7 +294,7 @@ def access_request(*, user, number: str) -> Request:
     return request
 
 
-def request_timeline(*, user, request: Request) -> QuerySet[RequestEvent]:
+def request_timeline(*, user: Viewer, request: Request) -> QuerySet[RequestEvent]:
     """The events of a request this user may see, with their attachments, oldest first."""
     return (
         RequestEvent.objects.visible_to(user)
@@ -301,35 +307,35 @@ def request_timeline(*, user, request: Request) -> QuerySet[RequestEvent]:
     )
 
 
-def request_attachments(*, user, request: Request) -> QuerySet[Attachment]:
+def request_attachments(*, user: Viewer, request: Request) -> QuerySet[Attachment]:
     return Attachment.objects.visible_to(user).filter(request=request).select_related("uploaded_by")
 
 
-def access_attachment(*, user, request: Request, attachment_id: int) -> Attachment:
+def access_attachment(*, user: Viewer, request: Request, attachment_id: int) -> Attachment:
     attachment = request_attachments(user=user, request=request).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(f"No attachment {attachment_id} on request {request.number}.")
     return attachment
 
 
-def request_watchers(*, user, request: Request) -> QuerySet[Watcher]:
+def request_watchers(*, user: Viewer, request: Request) -> QuerySet[Watcher]:
     # A correlated EXISTS on the one request, not `request__in` over every visible request,
     # which SQLite would materialise first (see docs/performance.md).
     visible = Request.objects.visible_to(user).filter(pk=OuterRef("request_id"))
     return Watcher.objects.filter(request=request).filter(Exists(visible)).select_related("person")
 
 
-def can_work_on(user, request: Request) -> bool:
+def can_work_on(user: Viewer, request: Request) -> bool:
     """Agents and leads of the providing department work on its requests."""
     return is_agent_of(user, request.department_id)
 
 
-def is_requester_side(user, request: Request) -> bool:
+def is_requester_side(user: Viewer, request: Request) -> bool:
     """The requester and the person the request was filed for."""
     return user.pk in (request.requester_id, request.on_behalf_of_id)
 
 
-def allowed_transitions(*, user, request: Request) -> tuple[str, ...]:
+def allowed_transitions(*, user: Viewer, request: Request) -> tuple[str, ...]:
     """The statuses this user may move this request to now."""
     return moves(
         request.status,
@@ -338,7 +344,7 @@ def allowed_transitions(*, user, request: Request) -> tuple[str, ...]:
     )
 
 
-def request_events(*, user, request: Request) -> QuerySet[RequestEvent]:
+def request_events(*, user: Viewer, request: Request) -> QuerySet[RequestEvent]:
     """The timeline without its files: an attachment event names its file in `data`."""
     return (
         RequestEvent.objects.visible_to(user)
@@ -375,7 +381,7 @@ def request_answers(*, request: Request) -> list[Answer]:
     return answers
 
 
-def _answer(field: FormField, value) -> Answer:
+def _answer(field: FormField, value: JSON) -> Answer:
     names = {str(choice["key"]): str(choice["name"]) for choice in field.values}
     values = value if isinstance(value, list) else [value]
     text = ", ".join(names.get(str(item), str(item)) for item in values)
@@ -390,7 +396,7 @@ def team_agents(*, request: Request) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=team.values("person_id"), is_active=True)
 
 
-def access_watcher(*, user, request: Request, person_id: int) -> Watcher:
+def access_watcher(*, user: Viewer, request: Request, person_id: int) -> Watcher:
     watcher = request_watchers(user=user, request=request).filter(person_id=person_id).first()
     if watcher is None:
         raise NotFound(f"Person {person_id} does not watch {request.number}.")

@@ -4,9 +4,11 @@ Saving through the admin bumps `updated_at`, so the cached calendar spec is rebu
 intervals or closures change in the inlines.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
@@ -54,7 +56,9 @@ class BusinessCalendarAdmin(VisibleModelAdmin):
     readonly_fields = ["updated_at"]
     inlines = [WorkingIntervalInline, ClosureInline]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: BusinessCalendar, form: forms.ModelForm, change: bool
+    ) -> None:
         obj.updated_at = clock.now()
         super().save_model(request, obj, form, change)
 
@@ -84,11 +88,19 @@ class AgreementAdmin(VisibleModelAdmin):
     readonly_fields = ["updated_at"]
     inlines = [AgreementTargetInline]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Agreement, form: forms.ModelForm, change: bool
+    ) -> None:
         obj.updated_at = clock.now()
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         # Keep the flag in step with the customers chosen: none named means everyone.
         agreement = form.instance

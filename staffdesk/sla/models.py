@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Person
+from staffdesk.directory.types import Viewer
 from staffdesk.sla.regions import holiday_region_errors, time_zone_error
 
 
@@ -35,7 +36,7 @@ class AgreementTermsQuerySet(models.QuerySet):
     """Rows that are part of what an agreement promises: calendars, their hours and closures,
     and the targets per priority."""
 
-    def visible_to(self, user) -> AgreementTermsQuerySet:
+    def visible_to(self, user: Viewer) -> AgreementTermsQuerySet:
         """Every signed-in employee, as for agreements: the API shows them with each agreement."""
         if not (user and user.is_authenticated):
             return self.none()
@@ -139,13 +140,13 @@ def default_pausing_statuses() -> list[str]:
 
 
 class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AgreementQuerySet:
+    def visible_to(self, user: Viewer) -> AgreementQuerySet:
         """Every signed-in employee may read every agreement: they are promises between departments."""
         if not (user and user.is_authenticated):
             return self.none()
         return self
 
-    def active_on(self, day) -> AgreementQuerySet:
+    def active_on(self, day: date) -> AgreementQuerySet:
         """In force on that day: active and effective; the review date is a reminder, not an end."""
         return self.filter(status=Agreement.Status.ACTIVE, effective_from__lte=day)
 

@@ -7,12 +7,13 @@ from datetime import date
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 
 from staffdesk.core.errors import NotFound
+from staffdesk.directory.types import Viewer
 from staffdesk.sla.models import Agreement
 
 _Customers = Agreement.customers.through
 
 
-def agreement_list(*, user) -> QuerySet[Agreement]:
+def agreement_list(*, user: Viewer) -> QuerySet[Agreement]:
     return (
         Agreement.objects.visible_to(user)
         .select_related("provider", "calendar", "point_person")
@@ -20,7 +21,7 @@ def agreement_list(*, user) -> QuerySet[Agreement]:
     )
 
 
-def access_agreement(*, user, agreement_id: int) -> Agreement:
+def access_agreement(*, user: Viewer, agreement_id: int) -> Agreement:
     agreement = agreement_list(user=user).filter(pk=agreement_id).first()
     if agreement is None:
         raise NotFound(f"No agreement with id {agreement_id}.")
@@ -46,8 +47,8 @@ def agreement_applicable(
     "Covers" means: for everyone, or the customer department is named. Agreements are in
     force when active and effective on that day; `review_on` is a reminder, not an end.
     """
-    everyone = Q(applies_to_everyone=True) | ~Exists(
-        _Customers.objects.filter(agreement_id=OuterRef("pk"))
+    everyone = Q(applies_to_everyone=True) | Q(
+        ~Exists(_Customers.objects.filter(agreement_id=OuterRef("pk")))
     )
     covers = everyone
     department_wide = Q(provider_id=provider_department_id, services_only=False)

@@ -162,7 +162,7 @@ def test_between_is_zero_when_the_end_is_not_after_the_start():
 
 def test_bad_inputs_are_refused():
     with pytest.raises(ValueError, match="naive"):
-        add_business_time(datetime(2026, 10, 5, 9), H, OFFICE)
+        add_business_time(datetime(2026, 10, 5, 9), H, OFFICE)  # noqa: DTZ001 (naive on purpose)
     with pytest.raises(ValueError, match="negative"):
         add_business_time(ny(2026, 10, 5, 9), -H, OFFICE)
     never = CalendarSpec("UTC", weekly=((),) * 7)

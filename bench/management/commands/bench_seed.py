@@ -1,7 +1,7 @@
 import time
 from datetime import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         "DATABASE_URL at a new database). Every account's password is staffdesk-bench."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--requests", type=int, required=True, help="How many requests to generate."
         )
@@ -49,7 +49,15 @@ class Command(BaseCommand):
             "now). It ends at that day's midnight UTC; the same seed and day give the same rows.",
         )
 
-    def handle(self, *args, requests: int, seed: int, scale: float, now, **options):
+    def handle(
+        self,
+        *args: object,
+        requests: int,
+        seed: int,
+        scale: float,
+        now: datetime | None,
+        **options: object,
+    ) -> None:
         if requests < 0:
             raise CommandError("--requests must be 0 or more.")
         if not 0 < scale <= 1:

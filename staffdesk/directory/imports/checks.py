@@ -29,7 +29,8 @@ def _check_basics(
         if not row[column]:
             problems.add(row, f"{column} is empty; it is required")
     for column in limited:
-        limit = model._meta.get_field(column).max_length
+        field = model._meta.get_field(column)
+        limit = field.max_length if isinstance(field, models.Field) else None
         if limit is not None and len(row[column]) > limit:
             problems.add(
                 row, f"{column} is {len(row[column])} characters long; at most {limit} fit"

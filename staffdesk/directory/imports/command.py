@@ -3,13 +3,13 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from staffdesk.directory.imports.reading import ImportFileError
 from staffdesk.directory.imports.report import ImportReport
 
 
-def add_import_arguments(parser) -> None:
+def add_import_arguments(parser: CommandParser) -> None:
     parser.add_argument("file", type=Path, help="The CSV file, UTF-8, header on the first line.")
     parser.add_argument(
         "--skip-bad-rows",
@@ -28,7 +28,7 @@ def run_import(
     file: Path,
     skip_bad_rows: bool,
     dry_run: bool,
-    **options,
+    **options: object,
 ) -> None:
     """The part both import commands share: call the importer, print, choose the exit code."""
     try:

@@ -37,7 +37,9 @@ def departments_import(
         leads = {p.employee_id: p for p in Person.objects.filter(employee_id__in=lead_ids)}
         problems = _check_departments(rows, columns, departments=departments, leads=leads)
         good = [row for row in rows if not problems.bad(row)]
-        code_by_id = {department.pk: code for code, department in departments.items()}
+        code_by_id: dict[int | None, str] = {
+            department.pk: code for code, department in departments.items()
+        }
 
         def status(row: _Row) -> str:
             department = departments.get(row["code"])
@@ -95,7 +97,9 @@ def _check_departments(
                 "import people first, then these departments again",
             )
     if "parent_code" in columns:
-        code_by_id = {department.pk: code for code, department in departments.items()}
+        code_by_id: dict[int | None, str] = {
+            department.pk: code for code, department in departments.items()
+        }
         parent_by_code = {
             code: code_by_id.get(department.parent_id) for code, department in departments.items()
         }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from staffdesk.core.errors import DomainError
 
@@ -52,7 +53,8 @@ def _read_csv(path: Path, expected: Columns) -> tuple[list[str], list[_Row]]:
             columns = _check_header(path, fieldnames, expected)
             rows = []
             for record in reader:
-                extra: list[str] = record.pop(None, None) or []
+                # Values past the header: DictReader lists them under the key None.
+                extra = cast("list[str]", record.pop(None, None) or [])
                 raw = [value for value in record.values() if value is not None] + extra
                 # line_num is the line a row ends on; a quoted value may span several lines
                 # and the user should be sent to the line where the row starts.
@@ -75,7 +77,7 @@ def _read_csv(path: Path, expected: Columns) -> tuple[list[str], list[_Row]]:
     return columns, rows
 
 
-def _check_header(path: Path, fieldnames: list[str], expected: Columns) -> list[str]:
+def _check_header(path: Path, fieldnames: Sequence[str], expected: Columns) -> list[str]:
     columns = [name.strip().lower() for name in fieldnames]
     known = expected.required + expected.optional
     missing = [column for column in expected.required if column not in columns]

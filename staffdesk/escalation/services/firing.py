@@ -49,7 +49,7 @@ class Recipients:
         """The providing department's lead, or without one its service team's leads."""
         department = request.department
         if department.lead_id is not None:
-            return [department.lead]
+            return [department.lead]  # type: ignore[list-item]  # lead_id is set: a Person
         if department.pk not in self._leads:
             self._leads[department.pk] = [
                 m.person
@@ -117,7 +117,7 @@ class Firing:
         """Act on the level now; True when an action changed the request (look at it again)."""
         done = _act(request, level, now=self.now)
         by_requester = source == Escalation.Source.REQUESTER
-        why = f"{actor.display_name} escalated it: {reason}" if by_requester else describe(level)
+        why = f"{actor.display_name} escalated it: {reason}" if by_requester else describe(level)  # type: ignore[union-attr]  # a requester's escalation has its actor
         told = self.recipients.for_level(level, request)
         self.ledger.append(
             Escalation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from django.conf import settings
@@ -76,7 +77,7 @@ class Around:
                 request.sla_agreement = self.agreements[request.sla_agreement_id]
 
 
-def _read(known: dict, wanted: set[int], queryset: QuerySet) -> None:
+def _read(known: dict, wanted: AbstractSet[int | None], queryset: QuerySet) -> None:
     missing = wanted - known.keys()
     if missing:
         known.update((row.pk, row) for row in queryset.filter(pk__in=missing))

@@ -15,7 +15,7 @@ from staffdesk.requests.services.notify import notify, requester_audience
 from staffdesk.requests.sla.store import sla_refresh
 
 # The message the requester's side receives on each status change made by the team.
-STATUS_NOTICES = {
+STATUS_NOTICES: dict[str, tuple[str, str]] = {
     Status.ACKNOWLEDGED: ("Acknowledged", "{actor} has acknowledged your request."),
     Status.WAITING_ON_REQUESTER: (
         "Waiting on you",

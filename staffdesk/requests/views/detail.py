@@ -12,13 +12,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from staffdesk.core import clock
 from staffdesk.core.errors import DomainError
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_person, person_find
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests import forms, read, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Priority, Request, Status
@@ -26,7 +27,7 @@ from staffdesk.requests.panels import detail_panels
 from staffdesk.requests.services.messaging import attachment_add_many, request_message_post
 
 # What the button that moves a request to each status says.
-MOVE_LABELS = {
+MOVE_LABELS: dict[str, str] = {
     Status.ACKNOWLEDGED: "Acknowledge",
     Status.IN_PROGRESS: "Start work",
     Status.WAITING_ON_REQUESTER: "Wait on requester",
@@ -36,19 +37,21 @@ MOVE_LABELS = {
 }
 
 
-def _access(request: HttpRequest, number: str) -> Request:
+def _access(request: AuthenticatedHttpRequest, number: str) -> Request:
     return selectors.access_request(user=request.user, number=number)
 
 
 @allow_methods("GET")
 @login_required
-def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _page(request, number)
 
 
 @allow_methods("GET")
 @login_required
-def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, number: str, attachment_id: int
+) -> FileResponse:
     item = _access(request, number)
     attachment = selectors.access_attachment(
         user=request.user, request=item, attachment_id=attachment_id
@@ -61,7 +64,7 @@ def attachment_download(request: HttpRequest, number: str, attachment_id: int) -
 
 @allow_methods("POST")
 @login_required
-def request_reply(request: HttpRequest, number: str) -> HttpResponse:
+def request_reply(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def reply(item: Request) -> str:
         body = forms.parse(forms.MessageForm, request.POST)["body"]
         files = request.FILES.getlist("files")
@@ -73,7 +76,7 @@ def request_reply(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def request_note(request: HttpRequest, number: str) -> HttpResponse:
+def request_note(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def note(item: Request) -> str:
         body = forms.parse(forms.MessageForm, request.POST)["body"]
         files = request.FILES.getlist("files")
@@ -87,7 +90,7 @@ def request_note(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def upload(item: Request) -> str:
         files = request.FILES.getlist("files")
         added = attachment_add_many(request=item, uploader=request.user, files=files)
@@ -98,7 +101,7 @@ def attachment_upload(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def request_transition(request: HttpRequest, number: str) -> HttpResponse:
+def request_transition(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def move(item: Request) -> str:
         status = forms.parse(forms.TransitionForm, request.POST)["status"]
         moved = services.request_transition(request=item, actor=request.user, to_status=status)
@@ -109,7 +112,7 @@ def request_transition(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def request_assign(request: HttpRequest, number: str) -> HttpResponse:
+def request_assign(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def assign(item: Request) -> str:
         person_id = forms.parse(forms.AssignForm, request.POST)["assignee"]
         person = access_person(user=request.user, person_id=person_id) if person_id else None
@@ -123,7 +126,7 @@ def request_assign(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def request_priority(request: HttpRequest, number: str) -> HttpResponse:
+def request_priority(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def prioritize(item: Request) -> str:
         priority = forms.parse(forms.PriorityForm, request.POST)["priority"]
         changed = services.request_set_priority(request=item, actor=request.user, priority=priority)
@@ -134,7 +137,7 @@ def request_priority(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
+def watcher_add(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def add(item: Request) -> str:
         if "person_id" in request.POST:
             person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]
@@ -150,7 +153,7 @@ def watcher_add(request: HttpRequest, number: str) -> HttpResponse:
 
 @allow_methods("POST")
 @login_required
-def watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
+def watcher_remove(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def remove(item: Request) -> str:
         person_id = forms.parse(forms.PersonForm, request.POST)["person_id"]
         watcher = selectors.access_watcher(user=request.user, request=item, person_id=person_id)
@@ -164,7 +167,7 @@ def watcher_remove(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def act_on_request(
-    request: HttpRequest, number: str, form: str, action: Callable[[Request], str]
+    request: AuthenticatedHttpRequest, number: str, form: str, action: Callable[[Request], str]
 ) -> HttpResponse:
     """Run one action on a request the user can see (else 404) and answer as the page does.
 
@@ -185,7 +188,7 @@ def act_on_request(
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     number: str,
     *,
     status: int = 200,

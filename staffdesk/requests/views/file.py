@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from staffdesk.catalog.forms import AnswersForm
@@ -16,6 +16,7 @@ from staffdesk.core.http import allow_methods
 from staffdesk.core.ids import parse_id
 from staffdesk.directory.models import Person
 from staffdesk.directory.selectors import access_person
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests.forms import RequestDetailsForm, parse
 from staffdesk.requests.models import Priority, Request
 from staffdesk.requests.services.filing import request_submit_with_files
@@ -32,7 +33,7 @@ FIELD_IDS = {
 
 @allow_methods("GET", "POST")
 @login_required
-def request_new(request: HttpRequest, service_code: str) -> HttpResponse:
+def request_new(request: AuthenticatedHttpRequest, service_code: str) -> HttpResponse:
     service = _access(request, service_code)
     if request.method == "GET":
         return _page(request, service)
@@ -51,11 +52,11 @@ def request_new(request: HttpRequest, service_code: str) -> HttpResponse:
     return redirect("requests:detail", created.number)
 
 
-def _access(request: HttpRequest, service_code: str) -> Service:
+def _access(request: AuthenticatedHttpRequest, service_code: str) -> Service:
     return access_service(user=request.user, code=service_code)
 
 
-def _details(request: HttpRequest) -> dict:
+def _details(request: AuthenticatedHttpRequest) -> dict:
     """Subject, description, priority and beneficiary as posted; the service judges them."""
     priority = request.POST.get("priority") or str(Priority.P3)
     return {
@@ -65,7 +66,7 @@ def _details(request: HttpRequest) -> dict:
     }
 
 
-def _beneficiary(request: HttpRequest, person_id: str) -> Person | None:
+def _beneficiary(request: AuthenticatedHttpRequest, person_id: str) -> Person | None:
     if not person_id:
         return None
     no_such_person = ValidationFailed(
@@ -85,7 +86,9 @@ def _who_is_on_it(created: Request) -> str:
     return f"it is in the {created.department.name} queue"
 
 
-def _page(request: HttpRequest, service: Service, *, error: DomainError | None = None):
+def _page(
+    request: AuthenticatedHttpRequest, service: Service, *, error: DomainError | None = None
+) -> HttpResponse:
     """The service page; after a refused post, with the answers kept and every message shown."""
     errors = error.errors if error else {}
     form = AnswersForm(fields=service.fields.all(), data=request.POST or None, errors=errors)

@@ -8,16 +8,18 @@ the same form and links load whole pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.http import allow_methods
 from staffdesk.core.pagination import Page
+from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests import selectors
 from staffdesk.requests.models import OPEN_STATUSES, Priority
 
@@ -28,7 +30,7 @@ MINE_RESULTS = "mine-results"
 class _FilterForm(forms.Form):
     """A GET filter form: Bootstrap classes; invalid fields are ignored and marked with their error."""
 
-    def __init__(self, data: QueryDict):
+    def __init__(self, data: QueryDict) -> None:
         super().__init__(data)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -76,17 +78,23 @@ class QueueFilterForm(_FilterForm):
         ],
     )
 
-    def __init__(self, data: QueryDict, *, scope: selectors.QueueScope):
+    def __init__(self, data: QueryDict, *, scope: selectors.QueueScope) -> None:
         super().__init__(data)
-        self.fields["department"].choices = [("", "All my departments")] + [
+        # The three fields declared above as ChoiceFields; `fields` holds their copies.
+        department = cast("forms.ChoiceField", self.fields["department"])
+        assignee = cast("forms.ChoiceField", self.fields["assignee"])
+        service = cast("forms.ChoiceField", self.fields["service"])
+        department.choices = [("", "All my departments")] + [
             (department.code, department.name) for department in scope.departments
         ]
-        self.fields["assignee"].choices = [
+        assignee.choices = [
             ("", "Anyone"),
             ("me", "Assigned to me"),
             ("none", "Unassigned"),
         ] + [(str(person.pk), person.display_name) for person in scope.members]
-        services = [(service.code, service.name) for service in scope.services]
+        services: list[tuple[str, str | list[tuple[str, str]]]] = [
+            (s.code, s.name) for s in scope.services
+        ]
         if len(scope.departments) > 1:
             services = [
                 (
@@ -95,7 +103,7 @@ class QueueFilterForm(_FilterForm):
                 )
                 for department in scope.departments
             ]
-        self.fields["service"].choices = [("", "All services"), *services]
+        service.choices = [("", "All services"), *services]
         self.show_departments = len(scope.departments) > 1
 
     def to_filters(self) -> tuple[selectors.RequestFilters, str]:
@@ -138,7 +146,7 @@ class MineFilterForm(_FilterForm):
         return filters, data.get("relation") or "all"
 
 
-def _link(request: HttpRequest, **changes: str | None) -> str:
+def _link(request: AuthenticatedHttpRequest, **changes: str | None) -> str:
     """The current URL with some query parameters replaced (None removes one)."""
     query = request.GET.copy()
     for name, value in changes.items():
@@ -148,7 +156,7 @@ def _link(request: HttpRequest, **changes: str | None) -> str:
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
-def _paginate(request: HttpRequest, fetch: Callable[[str | None], Page]) -> dict:
+def _paginate(request: AuthenticatedHttpRequest, fetch: Callable[[str | None], Page]) -> dict:
     """Fetch the page the URL points at; a stale or foreign cursor falls back to the first page."""
     cursor = request.GET.get("cursor") or None
     number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
@@ -169,9 +177,15 @@ def _paginate(request: HttpRequest, fetch: Callable[[str | None], Page]) -> dict
     }
 
 
-def _render(request: HttpRequest, template: str, fragment: str, target: str, context: dict):
+def _render(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    fragment: str,
+    target: str,
+    context: dict[str, object],
+) -> HttpResponse:
     """The results fragment for htmx swaps of the results region, the whole page otherwise."""
-    htmx = request.htmx  # type: ignore[attr-defined]
+    htmx = request.htmx
     swap_results = htmx and not htmx.history_restore_request and htmx.target == target
     response = render(request, fragment if swap_results else template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
@@ -180,7 +194,7 @@ def _render(request: HttpRequest, template: str, fragment: str, target: str, con
 
 @allow_methods("GET")
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = selectors.queue_scope(user=request.user)
     form = QueueFilterForm(request.GET, scope=scope)
     filters, sort = form.to_filters()
@@ -202,7 +216,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @allow_methods("GET")
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MineFilterForm(request.GET)
     filters, relation = form.to_filters()
     pagination = _paginate(

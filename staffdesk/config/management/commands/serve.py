@@ -1,7 +1,7 @@
 import threading
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
 from staffdesk.config import worker
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         "`staffdesk worker` separately."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
@@ -24,7 +24,9 @@ class Command(BaseCommand):
             "--no-worker", action="store_true", help="Do not deliver the outbox from this process."
         )
 
-    def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
+    def handle(
+        self, *args: object, host: str, port: int, threads: int, no_worker: bool, **options: object
+    ) -> None:
         require_migrated()
         stop = threading.Event()
         if not no_worker:

@@ -2,7 +2,7 @@ import signal
 import threading
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from staffdesk.config import worker
 from staffdesk.core.schema import require_migrated
@@ -11,7 +11,7 @@ from staffdesk.core.schema import require_migrated
 class Command(BaseCommand):
     help = "Run the background worker: outbox delivery and timers. Stop with Ctrl-C or SIGTERM."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
         parser.add_argument(
             "--interval",
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             help="Seconds between ticks.",
         )
 
-    def handle(self, *args, once: bool, interval: float, **options):
+    def handle(self, *args: object, once: bool, interval: float, **options: object) -> None:
         require_migrated()
         if once:
             handled = worker.tick()

@@ -1,7 +1,7 @@
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from staffdesk.core.errors import Conflict
 from staffdesk.demo.services import (
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         "password is staffdesk-demo. Refuses a database that already has departments."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--seed",
             type=int,
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             help="When the database already has departments, do nothing and exit 0.",
         )
 
-    def handle(self, *args, seed: int, if_empty: bool, **options):
+    def handle(self, *args: object, seed: int, if_empty: bool, **options: object) -> None:
         if if_empty and organization_exists():
             self.stdout.write("The database already has an organization; no demo generated.")
             if sign_ins_exist():

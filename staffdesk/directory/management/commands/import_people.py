@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from staffdesk.directory.imports import people_import
 from staffdesk.directory.imports.command import add_import_arguments, run_import
@@ -13,8 +15,8 @@ class Command(BaseCommand):
         "Exit code 1: bad rows, nothing written; 2: unusable file."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         add_import_arguments(parser)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: Any) -> None:
         run_import(self, people_import, **options)

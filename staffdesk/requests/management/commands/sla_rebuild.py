@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from staffdesk.requests.sla.rebuild import sla_rebuild
 
@@ -10,10 +10,10 @@ class Command(BaseCommand):
         "With --check nothing is written and the exit code is 1 when something would change."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="Report only; exit 1 on drift.")
 
-    def handle(self, *args, check: bool, **options):
+    def handle(self, *args: object, check: bool, **options: object) -> None:
         report = sla_rebuild(write=not check)
         verb = "would change" if check else "changed"
         self.stdout.write(
