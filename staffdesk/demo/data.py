@@ -251,6 +251,11 @@ def ladder() -> list[dict[str, Any]]:
     return levels
 
 
+def resolution_codes() -> list[dict[str, str]]:
+    """The resolution codes, as fields of `requests.ResolutionCode`, in order."""
+    return [dict(entry) for entry in load("resolutions")["codes"]]
+
+
 def _targets(table: dict[str, list[str]]) -> Targets:
     return {
         int(priority): (business_minutes(response), business_minutes(resolution))

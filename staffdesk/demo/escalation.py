@@ -1,5 +1,5 @@
-"""The demo city's escalation policies: the ladder of `data/escalation.toml` for every
-department that serves others."""
+"""The demo city's escalation policies (the ladder of `data/escalation.toml`) and resolution
+codes (`data/resolutions.toml`) for every department that serves others."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from staffdesk.demo import data
 from staffdesk.demo.organization import Organization
 from staffdesk.escalation.models import Level, Policy
+from staffdesk.requests.models import ResolutionCode
 
 
 def escalation_policies_create(
@@ -31,3 +32,12 @@ def escalation_policies_create(
         for position, step in enumerate(ladder, start=1)
     )
     return policies
+
+
+def resolution_codes_create(*, organization: Organization) -> list[ResolutionCode]:
+    """The same codes for each department with a service team."""
+    return ResolutionCode.objects.bulk_create(
+        ResolutionCode(department=organization.departments[code], position=position, **entry)
+        for code in organization.team
+        for position, entry in enumerate(data.resolution_codes(), start=1)
+    )

@@ -252,10 +252,13 @@ class _Step:
                 request_reply(request=request, author=self.customer, body=self.reply, now=moment)
             case "resolve":
                 note = self._pick(spec.resolutions)
-                self._move(worker, Status.RESOLVED, moment, note)
+                code = self.rng.choice([entry["code"] for entry in data.resolution_codes()])
+                self._move(worker, Status.RESOLVED, moment, note, code)
             case "reopen":
                 body = self._pick(data.lines("reopens"))
-                request_reply(request=request, author=self.customer, body=body, now=moment)
+                request_reply(
+                    request=request, author=self.customer, body=body, reopen=True, now=moment
+                )
             case "close_requester":
                 self._move(self.customer, Status.CLOSED, moment, self._pick(data.lines("thanks")))
             case "close_team":
@@ -270,9 +273,16 @@ class _Step:
             case _:
                 raise ValueError(f"unknown story beat {beat!r}")
 
-    def _move(self, actor: Person, status: str, moment: datetime, note: str = "") -> None:
+    def _move(
+        self, actor: Person, status: str, moment: datetime, note: str = "", code: str = ""
+    ) -> None:
         self.request = request_transition(
-            request=self.request, actor=actor, to_status=status, note=note, now=moment
+            request=self.request,
+            actor=actor,
+            to_status=status,
+            note=note,
+            resolution_code=code,
+            now=moment,
         )
 
     def _escalate(self, moment: datetime) -> None:

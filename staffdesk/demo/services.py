@@ -22,7 +22,7 @@ from staffdesk.demo import data
 from staffdesk.demo.agreements import agreements_create
 from staffdesk.demo.catalog import catalog_create
 from staffdesk.demo.clock import WorkingClock
-from staffdesk.demo.escalation import escalation_policies_create
+from staffdesk.demo.escalation import escalation_policies_create, resolution_codes_create
 from staffdesk.demo.history import History, history_create
 from staffdesk.demo.organization import Organization, organization_create
 from staffdesk.directory.models import Department, Person
@@ -100,6 +100,7 @@ def _city_create(*, seed: int, moment: datetime) -> tuple[Organization, History]
     catalog = catalog_create(organization=organization, established_at=established_at)
     agreements_create(organization=organization, established_at=established_at)
     escalation_policies_create(organization=organization, established_at=established_at)
+    resolution_codes_create(organization=organization)
     history = history_create(
         rng=rng,
         organization=organization,

@@ -131,8 +131,9 @@ def open311_update_post(
     """A comment a client posted becomes the author's public reply, once per client update id.
 
     `status` is what the client's status says ("open", "closed" or ""). The requester's side
-    keeps its usual powers and no more: a "closed" comment on a resolved request confirms the
-    resolution (the request closes); any other comment on it reopens it, as a reply does.
+    keeps its usual powers and no more: on a resolved request a "closed" comment confirms the
+    resolution (the request closes), an "open" one reopens it, and one without a status is a
+    comment (it stays resolved), as on the request page.
     A "closed" comment on a request still being worked on is a reply only: the team decides.
     A retry with the same id answers the first reply; the same id with other words is a 409.
     """
@@ -170,9 +171,8 @@ def open311_update_post(
         and request.status == Status.RESOLVED
         and Status.CLOSED in allowed_transitions(user=author, request=request)
     )
-    event = request_reply(
-        request=request, author=author, body=body, reopen=not confirming, now=moment
-    )
+    reopening = status == "open" and request.status == Status.RESOLVED
+    event = request_reply(request=request, author=author, body=body, reopen=reopening, now=moment)
     if confirming:
         request_transition(request=request, actor=author, to_status=Status.CLOSED, now=moment)
     try:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
-from staffdesk.requests.models import Request, RequestEvent
+from staffdesk.requests.models import Request, RequestEvent, ResolutionCode
 
 
 class EventInline(VisibleTabularInline):
@@ -44,3 +44,14 @@ class RequestAdmin(VisibleModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Request | None = None) -> bool:
         return False
+
+
+@admin.register(ResolutionCode)
+class ResolutionCodeAdmin(VisibleModelAdmin):
+    """Each department's codes for what resolved a request; retire one with "active"."""
+
+    list_display = ["label", "code", "department", "position", "is_active"]
+    list_filter = ["department", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["label", "code"]
+    autocomplete_fields = ["department"]

@@ -22,6 +22,7 @@ from staffdesk.requests.schemas import (
     EventOut,
     MessageIn,
     PriorityIn,
+    ReplyIn,
     RequestCountsOut,
     RequestCreateIn,
     RequestDetailOut,
@@ -122,11 +123,15 @@ def request_detail(request: AuthenticatedHttpRequest, number: String) -> read.Re
 
 @router.post("/requests/{number}/replies", response={201: EventOut}, summary="Reply publicly")
 def request_reply(
-    request: AuthenticatedHttpRequest, number: String, payload: MessageIn
+    request: AuthenticatedHttpRequest, number: String, payload: ReplyIn
 ) -> Status[RequestEvent]:
     item = selectors.access_request(user=request.user, number=number)
     event = services.request_reply(
-        request=item, author=request.user, body=payload.body, attachment_ids=payload.attachment_ids
+        request=item,
+        author=request.user,
+        body=payload.body,
+        attachment_ids=payload.attachment_ids,
+        reopen=payload.reopen,
     )
     return Status(201, event)
 
@@ -154,7 +159,11 @@ def request_transition(
 ) -> read.RequestDetail:
     item = selectors.access_request(user=request.user, number=number)
     services.request_transition(
-        request=item, actor=request.user, to_status=payload.status, note=payload.note
+        request=item,
+        actor=request.user,
+        to_status=payload.status,
+        note=payload.note,
+        resolution_code=payload.resolution_code,
     )
     return _detail(request, number)
 

@@ -24,6 +24,8 @@ class MessageForm(forms.Form):
 
 class TransitionForm(forms.Form):
     status = forms.CharField(label="Status")
+    note = TextField(label="Note", required=False, strip=False)
+    resolution_code = forms.CharField(label="Resolution code", required=False, max_length=40)
 
 
 class AssignForm(forms.Form):

@@ -38,6 +38,59 @@ OPEN_STATUSES = (
 FINISHED_STATUSES = (Status.CLOSED, Status.CANCELLED)
 
 
+class Urgency(models.TextChoices):
+    """How urgent it is for the requester, in their words; the team sets the priority."""
+
+    BLOCKING = "blocking", "It stops my work"
+    SLOWING = "slowing", "It slows my work down"
+    WHENEVER = "whenever", "Whenever you can"
+
+    @property
+    def priority(self) -> Priority:
+        """The priority a request filed with this urgency starts at (never critical)."""
+        return {"blocking": Priority.P2, "slowing": Priority.P3, "whenever": Priority.P4}[
+            self.value
+        ]
+
+
+class ResolutionCodeQuerySet(models.QuerySet["ResolutionCode"]):
+    def visible_to(self, user: Viewer) -> ResolutionCodeQuerySet:
+        """Every signed-in employee: a resolution is named on the public timeline."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        return self
+
+
+class ResolutionCode(models.Model):
+    """How a department sorts what resolved a request ("Fixed", "Replaced hardware"...)."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="resolution_codes"
+    )
+    code = models.SlugField(max_length=40, help_text='Short and stable, e.g. "replaced".')
+    label = models.CharField(max_length=120, help_text='What people read, e.g. "Replaced".')
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the list.")
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive codes stay on the requests they resolved."
+    )
+
+    objects = ResolutionCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["department", "position", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "code"],
+                name="request_resolution_code_unique",
+                violation_error_message="This department already has a resolution code "
+                "with this code: choose another code.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Channel(models.TextChoices):
     WEB = "web", "Web"
     API = "api", "API"
@@ -124,7 +177,16 @@ class Request(models.Model):
     subject = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P3)
+    urgency = models.CharField(
+        max_length=10,
+        choices=Urgency.choices,
+        blank=True,
+        help_text="How urgent the requester said it is for them (empty: not asked).",
+    )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    resolution_code = models.ForeignKey(
+        ResolutionCode, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
     assignee = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="requests_assigned"
     )

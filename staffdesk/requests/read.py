@@ -101,7 +101,8 @@ def summary(kind: str, data: dict[str, Any]) -> str:
             return "wrote a note for the team"
         case RequestEvent.Kind.STATUS:
             verb = "reopened the request" if data.get("reopened") else "changed the status"
-            return f"{verb}: {_change(STATUS_LABELS, data)}"
+            resolution = f" ({data['resolution']})" if data.get("resolution") else ""
+            return f"{verb}: {_change(STATUS_LABELS, data)}{resolution}"
         case RequestEvent.Kind.ASSIGNMENT:
             name = data.get("to_name")
             return f"assigned it to {name}" if name else "unassigned it"

@@ -48,10 +48,23 @@ class MessageIn(Schema):
     )
 
 
+class ReplyIn(MessageIn):
+    reopen: bool = Field(
+        False,
+        description="On a resolved request: reopen it with this reply (it is not fixed). "
+        "Without it the reply is a comment and the request stays resolved.",
+    )
+
+
 class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
     status: String
-    note: Text = ""
+    note: Text = Field(
+        "", description="Public, on the timeline: what was done (resolving), why (cancelling)."
+    )
+    resolution_code: String = Field(
+        "", description="With status resolved: one of the providing department's codes."
+    )
 
 
 class AssignIn(Schema):
@@ -144,6 +157,12 @@ class SlaOut(ReadOut):
 
 # Read from a `read.RequestDetail`: the request's own fields, and what the detail adds.
 class RequestDetailOut(RequestOut):
+    urgency: str = Field(description="How urgent the requester said it is; empty if not asked.")
+    resolution_code: str | None = Field(
+        None,
+        validation_alias=AliasPath("resolution_code", "code"),
+        description="The department's code for what resolved it, while resolved or closed.",
+    )
     sla: SlaOut | None = None
     allowed_transitions: list[str]
     timeline: list[EventOut]

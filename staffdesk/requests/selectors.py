@@ -390,6 +390,22 @@ def _answer(field: FormField, value: JSON) -> Answer:
     return Answer(label=field.label, text=text)
 
 
+OTHER_OPEN_SHOWN = 5
+
+
+def requester_other_open(*, user: Viewer, request: Request) -> list[Request]:
+    """The requester's other open requests that `user` may see, newest first (one more than
+    shown, to tell the list was cut): the team sees whether this is the third time."""
+    others = (
+        Request.objects.visible_to(user)
+        .filter(requester_id=request.requester_id, status__in=OPEN_STATUSES)
+        .exclude(pk=request.pk)
+        .select_related("department")
+        .order_by("-created_at", "-id")
+    )
+    return list(others[: OTHER_OPEN_SHOWN + 1])
+
+
 def team_agents(*, request: Request) -> QuerySet[Person]:
     """Active members of the providing team: whom the request may be assigned to."""
     team = Membership.objects.filter(department_id=request.department_id)

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -118,6 +119,12 @@ def test_demo_builds_a_consistent_city(db):
     for code in sequences:
         by_number = list(requests.filter(department__code=code).order_by("sequence"))
         assert by_number == sorted(by_number, key=lambda r: r.created_at), code
+
+    # Resolutions say what was done, most with one of the department's resolution codes.
+    resolved = requests.filter(status__in=("resolved", "closed"), resolved_at__isnull=False)
+    assert resolved.filter(resolution_code__department=F("department")).count() > 0
+    reopened = RequestEvent.objects.filter(kind="status", data__reopened=True)
+    assert reopened.filter(actor__isnull=False).exists()  # a requester said "not fixed"
 
     # Historical notifications are in-app only: nothing waits to be mailed.
     assert Notification.objects.exists()

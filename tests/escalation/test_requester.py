@@ -26,9 +26,9 @@ def test_before_the_response_target_passes_it_says_from_when(org, policy):
     item = file_laptop(org, at(16, 17))  # Monday 17:00 New York: answer due Tuesday 11:00
     with pytest.raises(Conflict) as refused:
         request_escalate(request=item, actor=org.requester, reason=REASON, now=at(17, 10, 59))
-    # 11:00 in New York is 16:00 UTC, the site's time zone in the tests.
+    # The site's time zone is New York's, as the agreement's calendar: 11:00 EST.
     assert refused.value.message == (
-        "You can escalate from 17 Nov 2026, 16:00 if nobody from Information Technology "
+        "You can escalate from 17 Nov 2026, 11:00 EST if nobody from Information Technology "
         "has answered by then."
     )
     assert refused.value.errors == {"reason": [refused.value.message]}

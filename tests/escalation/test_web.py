@@ -56,7 +56,7 @@ def item(org, policy):
 def test_the_requester_reads_from_when_then_gets_the_button(client, org, item):
     early = _get(client, org.requester, item, at(17, 10))
     assert _panel(early) == (
-        "Escalation You can escalate from 17 Nov 2026, 16:00 if nobody from Information "
+        "Escalation You can escalate from 17 Nov 2026, 11:00 EST if nobody from Information "
         "Technology has answered by then."
     )
     assert 'name="reason"' not in early.content.decode()
@@ -84,7 +84,7 @@ def test_escalating_fires_the_next_level_and_the_timeline_shows_the_reason(clien
     text = _text(page)
     assert "Escalated to level 1 (Point person)." in text
     assert (
-        f"Rita Requester escalated it to level 1, Point person · 17 Nov 2026, 16:00 {REASON}"
+        f"Rita Requester escalated it to level 1, Point person · 17 Nov 2026, 11:00 EST {REASON}"
         in (text)
     )
     assert "It goes to level 2, Department lead, with your reason." in _panel(page)
@@ -126,10 +126,10 @@ def test_the_team_sees_each_fired_level_by_the_policy_or_by_the_requester(client
     team = _get(client, org.it_agent, item, at(17, 11, 5))
     panel = _panel(team)
     assert (
-        "Level 1, Point person · 17 Nov 2026, 15:00 By the policy: 75 % of the first response "
+        "Level 1, Point person · 17 Nov 2026, 10:00 EST By the policy: 75 % of the first response "
         "target used. Told Pete Point."
     ) in panel
-    assert f"Level 2, Department lead · 17 Nov 2026, 16:00 By Rita Requester: {REASON}" in panel
+    assert f"Level 2, Department lead · 17 Nov 2026, 11:00 EST By Rita Requester: {REASON}" in panel
     text = _text(team)
     assert "Internal escalation — not visible to the requester" in text
     assert (
@@ -152,7 +152,7 @@ def test_the_team_is_refused_with_the_reason(client, org, item):
 def test_too_early_is_refused_with_from_when(client, org, item):
     response = _escalate(client, org.requester, item, at(17, 10), **HTMX)
     assert response.status_code == 409
-    assert "You can escalate from 17 Nov 2026, 16:00" in _text(response)
+    assert "You can escalate from 17 Nov 2026, 11:00 EST" in _text(response)
     assert not Escalation.objects.exists()
 
 
@@ -173,12 +173,15 @@ def test_signed_out_and_get_are_refused(client, item):
 
 
 @pytest.mark.parametrize("who", ["requester", "it_point"])
-def test_the_panel_keeps_the_page_under_ten_queries(
+def test_the_panel_keeps_the_page_at_a_few_queries(
     client, org, item, who, django_assert_max_num_queries
 ):
     escalation_tick(now=at(17, 10))
     request_escalate(request=item, actor=org.requester, reason=REASON, now=at(17, 11))
     _get(client, getattr(org, who), item, at(17, 12))  # a first visit settles the session
-    with time_machine.travel(at(17, 12), tick=False), django_assert_max_num_queries(9):
+    # The team's page also lists the department's resolution codes (the resolve form) and
+    # the requester's other open requests.
+    budget = 11 if who == "it_point" else 9
+    with time_machine.travel(at(17, 12), tick=False), django_assert_max_num_queries(budget):
         response = client.get(reverse("requests:detail", kwargs={"number": item.number}))
     assert "Escalation" in _panel(response)

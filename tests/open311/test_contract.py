@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from django.utils.timezone import localtime
 
 from staffdesk.open311.models import Submission
 from staffdesk.requests.models import Request
@@ -164,8 +165,8 @@ def test_request_fields(client, filed, rita_key, fmt):
         "description": "Screen too small for spreadsheets.\nPlease a 16-inch one.",
         "agency_responsible": "Information Technology",
         "service_notice": "Filed with Information Technology.",
-        "requested_datetime": filed.created_at.replace(microsecond=0).isoformat(),
-        "updated_datetime": filed.updated_at.replace(microsecond=0).isoformat(),
+        "requested_datetime": localtime(filed.created_at).replace(microsecond=0).isoformat(),
+        "updated_datetime": localtime(filed.updated_at).replace(microsecond=0).isoformat(),
         "expected_datetime": None,
         "address": "City Hall, room 301",
         "address_id": None,

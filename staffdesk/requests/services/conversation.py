@@ -11,7 +11,7 @@ from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.requests.models import Attachment, Request, RequestEvent, Status, Watcher
-from staffdesk.requests.selectors import can_work_on, is_requester_side
+from staffdesk.requests.selectors import allowed_transitions, can_work_on, is_requester_side
 from staffdesk.requests.services.notify import notify, requester_audience
 from staffdesk.requests.services.workflow import _lock, apply_status
 from staffdesk.requests.sla.store import sla_refresh
@@ -65,20 +65,31 @@ def request_reply(
     author: Person,
     body: str,
     attachment_ids: Sequence[int] = (),
-    reopen: bool = True,
+    reopen: bool = False,
     now: datetime | None = None,
 ) -> RequestEvent:
     """A public message on the request, seen by the requester's side and the team.
 
-    A reply from the requester's side to a request waiting on them (or resolved) puts it
-    back in progress, as people expect when they answer. `reopen=False` leaves the status
-    alone: the requester is confirming a resolution with a last word, and the caller then
-    closes the request.
+    A reply from the requester's side to a request waiting on them puts it back in progress,
+    as people expect when they answer. A resolved request stays resolved ("Thanks, all
+    good!" is a comment) unless `reopen`: "it's not fixed", which whoever may reopen it asks
+    for explicitly.
     """
     moment = clock.resolve(now)
     body = _clean_body(body)
     request = _lock(request)
     _check_open_for_messages(request)
+    if reopen and request.status != Status.RESOLVED:
+        raise Conflict(
+            f"{request.number} is {request.get_status_display().lower()}, not resolved: "
+            "there is nothing to reopen; send the reply without reopen.",
+            errors={"reopen": ["only a resolved request can be reopened"]},
+        )
+    if reopen and Status.IN_PROGRESS not in allowed_transitions(user=author, request=request):
+        raise PermissionDenied(
+            f"{author.display_name} may not reopen {request.number}; the requester, the "
+            "person it is for or the team can."
+        )
     from_team = can_work_on(author, request)
     event = RequestEvent.objects.create(
         request=request,
@@ -89,6 +100,9 @@ def request_reply(
         data={"by_team": from_team},  # the team's first public reply meets the response SLA
     )
     _link_attachments(request, event, author, attachment_ids)
+    answering = is_requester_side(author, request) and request.status == Status.WAITING_ON_REQUESTER
+    if reopen or answering:
+        apply_status(request, to_status=Status.IN_PROGRESS, actor=author, now=moment)
     if from_team:
         notify(
             requester_audience(request),
@@ -101,12 +115,6 @@ def request_reply(
             body=f"{author.display_name} wrote:\n\n{body}",
         )
     else:
-        if (
-            reopen
-            and is_requester_side(author, request)
-            and request.status in (Status.WAITING_ON_REQUESTER, Status.RESOLVED)
-        ):
-            apply_status(request, to_status=Status.IN_PROGRESS, actor=author, now=moment)
         notify(
             [request.assignee, *requester_audience(request)],
             request=request,

@@ -76,24 +76,32 @@ def request_message_post(
     body: str,
     files: Sequence[UploadedFile] = (),
     internal: bool = False,
+    reopen: bool = False,
     now: datetime | None = None,
 ) -> RequestEvent:
-    """A public reply, or with `internal` a note for the team, with the files sent along.
+    """A public reply (`reopen`: and reopen the resolved request), or with `internal` a note for
+    the team, with the files sent along.
 
     The files go on the timeline just before the message and belong to it; a refused
     message (empty, too long, not the author's to write) keeps none of them.
     """
     moment = clock.resolve(now)
-    post = request_add_note if internal else request_reply
     with stored_files_dropped_on_failure() as dropped:
         stored = _store(
             dropped, request=request, uploader=author, files=files, is_internal=internal, now=moment
         )
-        message = post(
-            request=request,
-            author=author,
-            body=body,
-            attachment_ids=[attachment.pk for attachment in stored],
-            now=moment,
-        )
+        attachment_ids = [attachment.pk for attachment in stored]
+        if internal:
+            message = request_add_note(
+                request=request, author=author, body=body, attachment_ids=attachment_ids, now=moment
+            )
+        else:
+            message = request_reply(
+                request=request,
+                author=author,
+                body=body,
+                attachment_ids=attachment_ids,
+                reopen=reopen,
+                now=moment,
+            )
     return message

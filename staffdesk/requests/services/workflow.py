@@ -9,7 +9,14 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Membership, Person
-from staffdesk.requests.models import FINISHED_STATUSES, Priority, Request, RequestEvent, Status
+from staffdesk.requests.models import (
+    FINISHED_STATUSES,
+    Priority,
+    Request,
+    RequestEvent,
+    ResolutionCode,
+    Status,
+)
 from staffdesk.requests.selectors import allowed_transitions, can_work_on, is_requester_side
 from staffdesk.requests.services.notify import notify, requester_audience
 from staffdesk.requests.sla.store import sla_refresh
@@ -40,13 +47,25 @@ def _lock(request: Request) -> Request:
 
 
 def apply_status(
-    request: Request, *, to_status: str, actor: Person | None, now: datetime, note: str = ""
+    request: Request,
+    *,
+    to_status: str,
+    actor: Person | None,
+    now: datetime,
+    note: str = "",
+    resolution: ResolutionCode | None = None,
 ) -> RequestEvent:
-    """Record a status change on a locked request; the caller has checked it is allowed."""
+    """Record a status change on a locked request; the caller has checked it is allowed.
+
+    Resolving records `resolution` (or none) as the request's code; reopening clears it."""
     from_status = request.status
     request.status = to_status
     request.updated_at = now
     fields = ["status", "updated_at"]
+    reopened = from_status == Status.RESOLVED and to_status == Status.IN_PROGRESS
+    if to_status == Status.RESOLVED or reopened:
+        request.resolution_code = resolution
+        fields.append("resolution_code")
     if to_status == Status.ACKNOWLEDGED and request.acknowledged_at is None:
         request.acknowledged_at = now
         fields.append("acknowledged_at")
@@ -69,7 +88,12 @@ def apply_status(
         data={
             "from": from_status,
             "to": to_status,
-            "reopened": from_status == Status.RESOLVED and to_status == Status.IN_PROGRESS,
+            "reopened": reopened,
+            **(
+                {"resolution_code": resolution.code, "resolution": resolution.label}
+                if resolution is not None
+                else {}
+            ),
             # A move out of "new" by the team is its first response, for the SLA clock.
             "by_team": actor is not None and can_work_on(actor, request),
         },
@@ -78,11 +102,40 @@ def apply_status(
     return event
 
 
+def _resolution_code(request: Request, to_status: str, code: str) -> ResolutionCode | None:
+    """The department's active code named `code` for a resolution (None without one)."""
+    if not code:
+        return None
+    if to_status != Status.RESOLVED:
+        raise ValidationFailed(
+            "A resolution code goes with resolving only.",
+            errors={"resolution_code": ["only when the status becomes resolved"]},
+        )
+    codes = {c.code: c for c in request.department.resolution_codes.filter(is_active=True)}
+    if code not in codes:
+        names = ", ".join(codes) or "none (this department has no resolution codes)"
+        raise ValidationFailed(
+            f"{code!r} is not a resolution code of {request.department.name}; use one of: {names}.",
+            errors={"resolution_code": [f"one of: {names}"]},
+        )
+    return codes[code]
+
+
 @transaction.atomic
 def request_transition(
-    *, request: Request, actor: Person, to_status: str, note: str = "", now: datetime | None = None
+    *,
+    request: Request,
+    actor: Person,
+    to_status: str,
+    note: str = "",
+    resolution_code: str = "",
+    now: datetime | None = None,
 ) -> Request:
-    """Move a request to another status, if the machine and the actor's role allow it."""
+    """Move a request to another status, if the machine and the actor's role allow it.
+
+    `note` is public (the resolution note, a reason for cancelling) and goes on the timeline
+    with the change; `resolution_code`, one of the department's codes, only with resolving.
+    """
     moment = clock.resolve(now)
     if to_status not in Status.values:
         raise ValidationFailed(
@@ -98,7 +151,10 @@ def request_transition(
             f"allowed for you now: {names}.",
             errors={"status": [f"allowed: {names}"]},
         )
-    apply_status(request, to_status=to_status, actor=actor, now=moment, note=note.strip())
+    code = _resolution_code(request, to_status, resolution_code.strip())
+    apply_status(
+        request, to_status=to_status, actor=actor, now=moment, note=note.strip(), resolution=code
+    )
     if can_work_on(actor, request) and to_status in STATUS_NOTICES:
         title, text = STATUS_NOTICES[to_status]
         body = text.format(actor=actor.display_name)

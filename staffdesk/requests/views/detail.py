@@ -16,7 +16,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
 from staffdesk.core import clock
-from staffdesk.core.errors import DomainError
+from staffdesk.core.errors import DomainError, ValidationFailed
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_person, person_find
 from staffdesk.directory.types import AuthenticatedHttpRequest
@@ -68,8 +68,11 @@ def request_reply(request: AuthenticatedHttpRequest, number: str) -> HttpRespons
     def reply(item: Request) -> str:
         body = forms.parse(forms.MessageForm, request.POST)["body"]
         files = request.FILES.getlist("files")
-        request_message_post(request=item, author=request.user, body=body, files=files)
-        return "Reply sent."
+        reopen = request.POST.get("reopen") == "yes"
+        request_message_post(
+            request=item, author=request.user, body=body, files=files, reopen=reopen
+        )
+        return "Reply sent; the request is open again." if reopen else "Reply sent."
 
     return act_on_request(request, number, "reply", reply)
 
@@ -103,8 +106,25 @@ def attachment_upload(request: AuthenticatedHttpRequest, number: str) -> HttpRes
 @login_required
 def request_transition(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     def move(item: Request) -> str:
-        status = forms.parse(forms.TransitionForm, request.POST)["status"]
-        moved = services.request_transition(request=item, actor=request.user, to_status=status)
+        posted = forms.parse(forms.TransitionForm, request.POST)
+        status, note = posted["status"], posted["note"]
+        resolving = status == Status.RESOLVED
+        if (
+            resolving
+            and not note.strip()
+            and status in selectors.allowed_transitions(user=request.user, request=item)
+        ):
+            raise ValidationFailed(
+                "Say what was done: the requester reads the resolution note.",
+                errors={"note": ["the resolution note is required"]},
+            )
+        moved = services.request_transition(
+            request=item,
+            actor=request.user,
+            to_status=status,
+            note=note,
+            resolution_code=posted["resolution_code"],
+        )
         return f"{moved.number} is now {moved.get_status_display().lower()}."
 
     return act_on_request(request, number, "transition", move)
@@ -207,10 +227,20 @@ def _page(
         "answers": selectors.request_answers(request=item),
         "panels": detail_panels(user=user, request=item, now=now, timeline=detail.timeline),
         "moves": _moves(item, detail.allowed_transitions),
+        "resolution_codes": list(item.department.resolution_codes.filter(is_active=True))
+        if Status.RESOLVED in detail.allowed_transitions
+        else [],
         "manages_watchers": detail.is_team or detail.is_requester_side,
         "agents": list(selectors.team_agents(request=item)) if detail.is_team else [],
+        "other_open": selectors.requester_other_open(user=user, request=item)
+        if detail.is_team
+        else [],
+        "other_open_shown": selectors.OTHER_OPEN_SHOWN,
         "priorities": Priority.choices,
         "is_finished": item.is_finished,
+        # A reply to a resolved request is a comment unless its author reopens it.
+        "can_reopen": item.status == Status.RESOLVED
+        and Status.IN_PROGRESS in detail.allowed_transitions,
         "max_upload_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
         "failed": failed,
         "errors": errors or {},
