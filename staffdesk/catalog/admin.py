@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from staffdesk.catalog.models import FormField, Service
-from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
 
 
@@ -28,10 +27,6 @@ class ServiceAdmin(VisibleModelAdmin):
     search_fields = ["code", "name", "keywords", "description"]
     list_select_related = ["department", "point_person", "backup"]
     autocomplete_fields = ["department", "point_person", "backup"]
+    # Saving moves `updated_at` (core/admin.py): Open311 clients refresh their cached
+    # catalog when discovery's changeset, the latest `updated_at`, moves.
     inlines = [FormFieldInline]
-
-    def save_model(self, request, obj, form, change) -> None:
-        # Open311 clients refresh their cached catalog when discovery's changeset moves;
-        # it is the latest `updated_at`, and the form (inline fields) changes with the service.
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)

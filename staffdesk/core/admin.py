@@ -8,6 +8,11 @@ changelist, search, the change, history and delete pages (an object the user may
 is a 404), autocomplete (which reads the target model's admin), the choices of foreign
 keys and many-to-many fields in forms, related-field list filters, and the related objects
 a delete confirmation names.
+
+Two more things every admin page gets from here. Timestamps the system records
+(`timestamp_names`) are read-only, after the other fields, and left out of inline rows; a
+save through the admin moves `updated_at` itself. A model constraint's message is shown on
+the field its `violation_error_code` names (`ConstraintErrorsOnFields`), not above the form.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import (
     NestedObjects,
@@ -22,13 +28,15 @@ from django.contrib.admin.utils import (
     get_fields_from_path,
     quote,
 )
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+
+from staffdesk.core import clock
 
 _IN_CHUNK = 500  # ids per `pk IN (...)`: SQLite limits the parameters of one statement
 
@@ -42,6 +50,67 @@ def visible_to(model: type[models.Model], user: Any) -> QuerySet:
             "give its QuerySet one, or state the rule in its admin's visible_queryset()."
         )
     return manager.visible_to(user)
+
+
+# Moments the system records about a row, never an administrator's to set.
+TIMESTAMP_NAMES = frozenset(
+    {"created_at", "updated_at", "last_login", "date_joined", "last_used_at"}
+)
+
+
+def is_timestamp(field: models.Field) -> bool:
+    """An `auto_now`/`auto_now_add` field, or a bookkeeping moment named in TIMESTAMP_NAMES."""
+    return isinstance(field, models.DateTimeField) and (
+        field.auto_now or field.auto_now_add or field.name in TIMESTAMP_NAMES
+    )
+
+
+def timestamp_names(model: type[models.Model]) -> list[str]:
+    """The model's timestamps, in the model's field order."""
+    return [field.name for field in model._meta.concrete_fields if is_timestamp(field)]
+
+
+def touch(obj: models.Model) -> None:
+    """Move `updated_at` to now before an admin save (an `auto_now` field moves by itself)."""
+    try:
+        field = obj._meta.get_field("updated_at")
+    except FieldDoesNotExist:
+        return
+    if is_timestamp(field) and not field.auto_now:
+        obj.updated_at = clock.now()
+
+
+class ConstraintErrorsOnFields:
+    """A ModelForm mixin: an error whose code names one of the form's fields is shown on that
+    field. The models give each constraint a `violation_error_code` naming the field its
+    message is about; Django itself puts every constraint's message above the form."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        errors = getattr(self, "_errors", None)
+        if not errors or NON_FIELD_ERRORS not in errors:
+            return
+        fields = self.fields
+        general = errors[NON_FIELD_ERRORS].as_data()
+        kept = [error for error in general if error.code not in fields]
+        if len(kept) == len(general):
+            return
+        if kept:
+            errors[NON_FIELD_ERRORS] = self.error_class(
+                kept, error_class="nonfield", renderer=self.renderer
+            )
+        else:
+            del errors[NON_FIELD_ERRORS]
+        for error in general:
+            if error.code in fields:
+                self.add_error(error.code, error)
+
+
+def with_errors_on_fields(form: type[forms.BaseForm]) -> type[forms.BaseForm]:
+    """`form` with `ConstraintErrorsOnFields` mixed in."""
+    if issubclass(form, ConstraintErrorsOnFields):
+        return form
+    return type(form.__name__, (ConstraintErrorsOnFields, form), {})
 
 
 class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -64,6 +133,27 @@ class VisibleAdminMixin:
 
         Override only for a model staffdesk does not own, to state its rule there."""
         return visible_to(self.model, request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        """The declared read-only fields, then the model's timestamps (shown last)."""
+        declared = list(super().get_readonly_fields(request, obj))
+        return declared + [name for name in timestamp_names(self.model) if name not in declared]
+
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs
+    ) -> type[forms.BaseForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return with_errors_on_fields(form)
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
+        touch(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for row in formset.forms:
+            if row.has_changed() and not formset._should_delete_form(row):
+                touch(row.instance)
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = self.visible_queryset(request)
@@ -128,7 +218,7 @@ class VisibleAdminMixin:
         """Django's list of what a delete takes with it or is refused by, naming only what the
         user may see: an object they may not see is listed by its kind, not its name."""
         try:
-            first = objs[0]  # type: ignore[index]
+            first = objs[0]
         except IndexError:
             return [], {}, set(), []
         collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
@@ -200,6 +290,20 @@ class VisibleInlineMixin(VisibleAdminMixin):
         if not self.has_view_or_change_permission(request):
             queryset = queryset.none()
         return queryset
+
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        """Only those declared: a row leaves its timestamps out (`get_exclude`)."""
+        return list(self.readonly_fields)
+
+    def get_exclude(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        excluded = list(super().get_exclude(request, obj) or ())
+        shown = set(self.get_readonly_fields(request, obj)) | set(excluded)
+        return excluded + [name for name in timestamp_names(self.model) if name not in shown]
+
+    def get_formset(self, request: HttpRequest, obj: models.Model | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_errors_on_fields(formset.form)
+        return formset
 
 
 class VisibleModelAdmin(VisibleAdminMixin, admin.ModelAdmin):

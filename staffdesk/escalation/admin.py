@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
 from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.services import policy_requests_recheck
@@ -63,10 +62,6 @@ class PolicyAdmin(VisibleModelAdmin):
     autocomplete_fields = ["department", "service"]
     readonly_fields = ["updated_at"]
     inlines = [LevelInline]
-
-    def save_model(self, request, obj, form, change) -> None:
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -1,6 +1,6 @@
 """Calendars and agreements in Django admin (organization admins only, see config/apps.py).
 
-Saving through the admin bumps `updated_at`, so the cached calendar spec is rebuilt after
+Saving through the admin bumps `updated_at` (core/admin.py), so the cached calendar spec is rebuilt after
 intervals or closures change in the inlines.
 """
 
@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
 from staffdesk.sla.models import (
     Agreement,
@@ -54,10 +53,6 @@ class BusinessCalendarAdmin(VisibleModelAdmin):
     readonly_fields = ["updated_at"]
     inlines = [WorkingIntervalInline, ClosureInline]
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)
-
 
 class AgreementTargetInline(VisibleTabularInline):
     model = AgreementTarget
@@ -83,10 +78,6 @@ class AgreementAdmin(VisibleModelAdmin):
     autocomplete_fields = ["provider", "customers", "point_person", "calendar"]
     readonly_fields = ["updated_at"]
     inlines = [AgreementTargetInline]
-
-    def save_model(self, request, obj, form, change) -> None:
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
