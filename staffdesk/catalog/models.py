@@ -81,7 +81,10 @@ class Service(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(confidential=False) | Q(is_public=False),
                 name="service_public_not_confidential",
-                violation_error_message="A confidential service cannot be public.",
+                violation_error_code="is_public",
+                violation_error_message=(
+                    "A confidential service cannot be public: untick Is public (or Confidential)."
+                ),
             ),
         ]
 
@@ -126,7 +129,14 @@ class FormField(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "code"], name="form_field_code_unique"),
+            models.UniqueConstraint(
+                fields=["service", "code"],
+                name="form_field_code_unique",
+                violation_error_code="code",
+                violation_error_message=(
+                    "This service already has a question with this code: choose another code."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
