@@ -31,6 +31,7 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router
 from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -145,13 +146,21 @@ class VisibleAdminMixin:
         form = super().get_form(request, obj, change=change, **kwargs)
         return with_errors_on_fields(form)
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
+    ) -> None:
         touch(obj)
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formset: BaseInlineFormSet,
+        change: bool,
+    ) -> None:
         for row in formset.forms:
-            if row.has_changed() and not formset._should_delete_form(row):
+            if row.has_changed() and not row.cleaned_data.get("DELETE"):
                 touch(row.instance)
         super().save_formset(request, form, formset, change)
 
@@ -218,7 +227,7 @@ class VisibleAdminMixin:
         """Django's list of what a delete takes with it or is refused by, naming only what the
         user may see: an object they may not see is listed by its kind, not its name."""
         try:
-            first = objs[0]
+            first = objs[0]  # type: ignore[index]
         except IndexError:
             return [], {}, set(), []
         collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
@@ -300,7 +309,9 @@ class VisibleInlineMixin(VisibleAdminMixin):
         shown = set(self.get_readonly_fields(request, obj)) | set(excluded)
         return excluded + [name for name in timestamp_names(self.model) if name not in shown]
 
-    def get_formset(self, request: HttpRequest, obj: models.Model | None = None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: models.Model | None = None, **kwargs
+    ) -> type[BaseInlineFormSet]:
         formset = super().get_formset(request, obj, **kwargs)
         formset.form = with_errors_on_fields(formset.form)
         return formset

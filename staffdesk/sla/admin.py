@@ -4,9 +4,11 @@ Saving through the admin bumps `updated_at` (core/admin.py), so the cached calen
 intervals or closures change in the inlines.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 
 from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
 from staffdesk.sla.forms import AgreementForm, AgreementTargetForm, BusinessCalendarForm
@@ -72,7 +74,13 @@ class BusinessCalendarAdmin(VisibleModelAdmin):
         ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         source, targets = (
             form.cleaned_data.get("copy_hours_from"),

@@ -14,7 +14,7 @@ from staffdesk.sla.services.calendars import calendar_create
 
 
 @pytest.fixture
-def office(db) -> BusinessCalendar:
+def office(db: None) -> BusinessCalendar:
     return calendar_create(
         name="City offices",
         time_zone="America/New_York",
@@ -46,7 +46,9 @@ def _calendar_url(calendar: BusinessCalendar) -> str:
     return f"/admin/sla/businesscalendar/{calendar.pk}/change/"
 
 
-def test_the_time_zone_is_chosen_from_the_list(admin_client: Client, office) -> None:
+def test_the_time_zone_is_chosen_from_the_list(
+    admin_client: Client, office: BusinessCalendar
+) -> None:
     page = admin_client.get(_calendar_url(office))
     field = page.context["adminform"].form.fields["time_zone"]
     names = [value for value, _ in field.choices if value]
@@ -64,7 +66,9 @@ def test_the_time_zone_is_chosen_from_the_list(admin_client: Client, office) -> 
     assert BusinessCalendar.objects.get(pk=office.pk).time_zone == "Europe/Paris"
 
 
-def test_monday_s_hours_are_copied_to_tuesday_to_friday(admin_client: Client, office) -> None:
+def test_monday_s_hours_are_copied_to_tuesday_to_friday(
+    admin_client: Client, office: BusinessCalendar
+) -> None:
     form = _calendar_form(office, copy_hours_from="0", copy_hours_to=["1", "2", "3", "4"])
     response = admin_client.post(_calendar_url(office), form, follow=True)
     told = [str(message) for message in response.context["messages"]]
@@ -77,7 +81,7 @@ def test_monday_s_hours_are_copied_to_tuesday_to_friday(admin_client: Client, of
     assert hours == {0: monday, 1: monday, 2: monday, 3: monday, 4: monday, 5: [], 6: []}
 
 
-def test_a_copy_needs_its_days(admin_client: Client, office) -> None:
+def test_a_copy_needs_its_days(admin_client: Client, office: BusinessCalendar) -> None:
     response = admin_client.post(_calendar_url(office), _calendar_form(office, copy_hours_from="0"))
     assert response.status_code == 200
     assert "Tick the days" in " ".join(response.context["adminform"].form.errors["copy_hours_to"])
@@ -107,7 +111,7 @@ def _agreement_form(org: Org, office: BusinessCalendar, **changes: object) -> di
 
 
 def test_targets_are_written_as_durations_and_statuses_ticked(
-    admin_client: Client, org: Org, office
+    admin_client: Client, org: Org, office: BusinessCalendar
 ) -> None:
     page = admin_client.get("/admin/sla/agreement/add/").content.decode()
     assert 'type="checkbox" name="pausing_statuses" value="waiting_on_requester"' in page
@@ -140,7 +144,7 @@ def test_targets_are_written_as_durations_and_statuses_ticked(
     ],
 )
 def test_bad_targets_are_refused_on_the_field(
-    admin_client: Client, org: Org, office, value: str, field: str, message: str
+    admin_client: Client, org: Org, office: BusinessCalendar, value: str, field: str, message: str
 ) -> None:
     form = _agreement_form(org, office, **{f"targets-0-{field}": value})
     if field == "resolution_minutes":
