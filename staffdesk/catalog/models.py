@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from staffdesk.core.models import TimeStampedModel
 from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.directory.selectors import active_team_members
 from staffdesk.directory.types import Viewer
 
 service_code_validator = RegexValidator(
@@ -82,16 +84,44 @@ class Service(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(confidential=False) | Q(is_public=False),
                 name="service_public_not_confidential",
-                violation_error_message="A confidential service cannot be public.",
+                violation_error_code="is_public",
+                violation_error_message=(
+                    "A confidential service cannot be public: untick Is public (or Confidential)."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The point person and the backup are active members of the providing team: routing
+        gives work to no one else, so anyone else would leave requests unassigned."""
+        if self.department_id is None:
+            return
+        team = set(
+            active_team_members(department_id=self.department_id).values_list("pk", flat=True)
+        )
+        errors = {
+            name: team_member_problem(person, self.department)
+            for name in ("point_person", "backup")
+            if (person := getattr(self, name)) is not None and person.pk not in team
+        }
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+def team_member_problem(person: Person, department: Department) -> str:
+    """Why `person` cannot be a point person or backup of one of `department`'s services."""
+    state = "a former employee" if not person.is_active else "not on its team"
+    return (
+        f"{person} is {state}: choose an active member of the {department.name} team, "
+        "or add them to the team first."
+    )
 
 
 class FormFieldQuerySet(models.QuerySet):
@@ -127,7 +157,14 @@ class FormField(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["service", "code"], name="form_field_code_unique"),
+            models.UniqueConstraint(
+                fields=["service", "code"],
+                name="form_field_code_unique",
+                violation_error_code="code",
+                violation_error_message=(
+                    "This service already has a question with this code: choose another code."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

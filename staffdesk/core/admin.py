@@ -8,13 +8,19 @@ changelist, search, the change, history and delete pages (an object the user may
 is a 404), autocomplete (which reads the target model's admin), the choices of foreign
 keys and many-to-many fields in forms, related-field list filters, and the related objects
 a delete confirmation names.
+
+Two more things every admin page gets from here. Timestamps the system records
+(`timestamp_names`) are read-only, after the other fields, and left out of inline rows; a
+save through the admin moves `updated_at` itself. A model constraint's message is shown on
+the field its `violation_error_code` names (`ConstraintErrorsOnFields`), not above the form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import (
     NestedObjects,
@@ -24,15 +30,18 @@ from django.contrib.admin.utils import (
 )
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ImproperlyConfigured
 from django.db import models, router
 from django.db.models import Q, QuerySet
 from django.db.models.fields.related import ForeignKey, ManyToManyField, RelatedField
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+
+from staffdesk.core import clock
 
 if TYPE_CHECKING:
     # What the mixins are mixed into, so the checker knows `self.model`, `self.admin_site` and
@@ -53,6 +62,79 @@ def visible_to(model: type[models.Model], user: AbstractBaseUser | AnonymousUser
             "give its QuerySet one, or state the rule in its admin's visible_queryset()."
         )
     return manager.visible_to(user)
+
+
+# Moments the system records about a row, never an administrator's to set.
+TIMESTAMP_NAMES = frozenset(
+    {"created_at", "updated_at", "last_login", "date_joined", "last_used_at"}
+)
+
+
+def is_timestamp(field: models.Field) -> bool:
+    """An `auto_now`/`auto_now_add` field, or a bookkeeping moment named in TIMESTAMP_NAMES."""
+    return isinstance(field, models.DateTimeField) and (
+        field.auto_now or field.auto_now_add or field.name in TIMESTAMP_NAMES
+    )
+
+
+def timestamp_names(model: type[models.Model]) -> list[str]:
+    """The model's timestamps, in the model's field order."""
+    return [field.name for field in model._meta.concrete_fields if is_timestamp(field)]
+
+
+def touch(obj: models.Model) -> None:
+    """Move `updated_at` to now before an admin save (an `auto_now` field moves by itself)."""
+    try:
+        field = obj._meta.get_field("updated_at")
+    except FieldDoesNotExist:
+        return
+    if (
+        isinstance(field, models.Field)
+        and is_timestamp(field)
+        and not getattr(field, "auto_now", False)
+    ):
+        setattr(obj, "updated_at", clock.now())  # noqa: B010 - not every model has one
+
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+_Form = TypeVar("_Form", bound=forms.BaseForm)
+
+
+class ConstraintErrorsOnFields(_FormBase):
+    """A ModelForm mixin: an error whose code names one of the form's fields is shown on that
+    field. The models give each constraint a `violation_error_code` naming the field its
+    message is about; Django itself puts every constraint's message above the form."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        errors = getattr(self, "_errors", None)
+        if not errors or NON_FIELD_ERRORS not in errors:
+            return
+        fields = self.fields
+        general = errors[NON_FIELD_ERRORS].as_data()
+        kept = [error for error in general if error.code not in fields]
+        if len(kept) == len(general):
+            return
+        if kept:
+            errors[NON_FIELD_ERRORS] = self.error_class(
+                kept, error_class="nonfield", renderer=self.renderer
+            )
+        else:
+            del errors[NON_FIELD_ERRORS]
+        for error in general:
+            if error.code in fields:
+                self.add_error(error.code, error)
+
+
+def with_errors_on_fields(form: type[_Form]) -> type[_Form]:
+    """`form` with `ConstraintErrorsOnFields` mixed in."""
+    if issubclass(form, ConstraintErrorsOnFields):
+        return form
+    return cast(type[_Form], type(form.__name__, (ConstraintErrorsOnFields, form), {}))
 
 
 class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
@@ -79,6 +161,35 @@ class VisibleAdminMixin(_AdminBase):
 
         Override only for a model staffdesk does not own, to state its rule there."""
         return visible_to(self.model, request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        """The declared read-only fields, then the model's timestamps (shown last)."""
+        declared = list(super().get_readonly_fields(request, obj))
+        return declared + [name for name in timestamp_names(self.model) if name not in declared]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return with_errors_on_fields(form)
+
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
+        touch(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formset: BaseInlineFormSet,
+        change: bool,
+    ) -> None:
+        for row in formset.forms:
+            if row.has_changed() and not row.cleaned_data.get("DELETE"):
+                touch(row.instance)
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = self.visible_queryset(request)
@@ -230,6 +341,23 @@ class VisibleInlineMixin(VisibleAdminMixin):
         if not self.has_view_or_change_permission(request):
             queryset = queryset.none()
         return queryset
+
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        """Only those declared: a row leaves its timestamps out (`get_exclude`)."""
+        return list(self.readonly_fields)
+
+    def get_exclude(self, request: HttpRequest, obj: models.Model | None = None) -> list:
+        excluded = list(super().get_exclude(request, obj) or ())
+        shown = set(self.get_readonly_fields(request, obj)) | set(excluded)
+        return excluded + [name for name in timestamp_names(self.model) if name not in shown]
+
+    def get_formset(
+        self, request: HttpRequest, obj: Any = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet]:
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]  # an inline's method, past the ModelAdmin the checker sees
+
+        formset.form = with_errors_on_fields(formset.form)
+        return formset
 
 
 class VisibleModelAdmin(VisibleAdminMixin, admin.ModelAdmin):

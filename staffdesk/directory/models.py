@@ -126,7 +126,15 @@ class Membership(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "department"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["person", "department"],
+                name="membership_unique",
+                violation_error_code="person",
+                violation_error_message=(
+                    "This person is already on this department's team: change their role on that "
+                    "row instead."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,7 +168,14 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="api_token_named",
+                violation_error_code="name",
+                violation_error_message=(
+                    "A token needs a name: name it after the script or device that uses it."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

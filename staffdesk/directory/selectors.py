@@ -28,6 +28,11 @@ def team_department_ids(user: Viewer) -> set[int]:
     return set(team_roles(user))
 
 
+def active_team_members(*, department_id: int) -> QuerySet[Person]:
+    """The active people on a department's service team: those routing may give its work to."""
+    return Person.objects.filter(is_active=True, memberships__department_id=department_id)
+
+
 def is_agent_of(user: Viewer, department_id: int) -> bool:
     return department_id in team_roles(user)
 

@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
 from staffdesk.escalation.models import Escalation, Level, Policy
 from staffdesk.escalation.services import policy_requests_recheck
@@ -68,12 +67,6 @@ class PolicyAdmin(VisibleModelAdmin):
     autocomplete_fields = ["department", "service"]
     readonly_fields = ["updated_at"]
     inlines = [LevelInline]
-
-    def save_model(
-        self, request: HttpRequest, obj: Policy, form: forms.ModelForm, change: bool
-    ) -> None:
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)
 
     def save_related(
         self,

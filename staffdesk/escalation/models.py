@@ -53,6 +53,11 @@ class Policy(TimeStampedModel):
                 fields=["department"],
                 condition=Q(service__isnull=True),
                 name="escalation_one_department_policy",
+                violation_error_code="department",
+                violation_error_message=(
+                    "This department already has its escalation policy: edit that one, or choose "
+                    "a service for a policy of that service's own."
+                ),
             ),
         ]
 
@@ -102,25 +107,51 @@ class Level(models.Model):
     class Meta:
         ordering = ["policy", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["policy", "position"], name="escalation_level_order"),
+            models.UniqueConstraint(
+                fields=["policy", "position"],
+                name="escalation_level_order",
+                violation_error_code="position",
+                violation_error_message=(
+                    "This policy already has a level at this position: give each level its own "
+                    "position."
+                ),
+            ),
             models.CheckConstraint(
                 condition=~Q(trigger=Trigger.SHARE)
                 | Q(share_percent__gte=1, share_percent__lte=100, clock__in=SLA_CLOCKS),
                 name="escalation_share_needs_percent",
+                violation_error_code="share_percent",
+                violation_error_message=(
+                    "A share trigger needs a share percent from 1 to 100, read on the first "
+                    "response or resolution clock."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(trigger__in=[Trigger.BREACH, Trigger.AFTER_BREACH])
                 | Q(clock__in=SLA_CLOCKS),
                 name="escalation_breach_needs_clock",
+                violation_error_code="clock",
+                violation_error_message=(
+                    "A breach or after-breach trigger reads the first response or resolution "
+                    "clock: choose one of them as its clock."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(trigger__in=[Trigger.AFTER_BREACH, Trigger.SILENCE])
                 | Q(business_minutes__gte=1),
                 name="escalation_minutes_needed",
+                violation_error_code="business_minutes",
+                violation_error_message=(
+                    "An after-breach or silence trigger needs business minutes (1 or more)."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(trigger=Trigger.SILENCE) | Q(clock=WatchedClock.ACTIVITY),
                 name="escalation_silence_reads_activity",
+                violation_error_code="clock",
+                violation_error_message=(
+                    "A silence trigger reads team activity: choose that clock."
+                ),
             ),
         ]
 
@@ -166,7 +197,13 @@ class Escalation(models.Model):
         constraints = [
             # Every step fires exactly once, whichever worker or person gets there first.
             models.UniqueConstraint(
-                fields=["request", "clock", "level"], name="escalation_fires_once"
+                fields=["request", "clock", "level"],
+                name="escalation_fires_once",
+                violation_error_code="level",
+                violation_error_message=(
+                    "This level has already fired on this clock of the request: each level fires "
+                    "once."
+                ),
             ),
         ]
 

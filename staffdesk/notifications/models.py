@@ -97,7 +97,13 @@ class NotificationPreference(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "kind"], name="notification_preference_unique"
+                fields=["person", "kind"],
+                name="notification_preference_unique",
+                violation_error_code="kind",
+                violation_error_message=(
+                    "This person already has a preference for this kind of notification: change "
+                    "that one."
+                ),
             ),
         ]
 

@@ -39,7 +39,14 @@ class Integration(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="open311_integration_named"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="open311_integration_named",
+                violation_error_code="name",
+                violation_error_message=(
+                    "An integration needs a name: name it after the system that uses the key."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,11 +121,21 @@ class ReceivedUpdate(models.Model):
                 fields=["integration", "client_update_id"],
                 condition=Q(integration__isnull=False),
                 name="open311_update_once_per_integration",
+                violation_error_code="client_update_id",
+                violation_error_message=(
+                    "This integration already posted an update with this client update id: a "
+                    "retry answers the first one."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["poster", "client_update_id"],
                 condition=Q(integration__isnull=True),
                 name="open311_update_once_per_person",
+                violation_error_code="client_update_id",
+                violation_error_message=(
+                    "This person already posted an update with this client update id: a retry "
+                    "answers the first one."
+                ),
             ),
         ]
 

@@ -82,6 +82,7 @@ class ResolutionCode(models.Model):
             models.UniqueConstraint(
                 fields=["department", "code"],
                 name="request_resolution_code_unique",
+                violation_error_code="code",
                 violation_error_message="This department already has a resolution code "
                 "with this code: choose another code.",
             ),
@@ -244,7 +245,13 @@ class Request(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "sequence"], name="request_number_unique"
+                fields=["department", "sequence"],
+                name="request_number_unique",
+                violation_error_code="sequence",
+                violation_error_message=(
+                    "This department already has a request with this sequence number: numbers are"
+                    " given at filing, never by hand."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -255,7 +262,11 @@ class Request(models.Model):
                     longitude__lte=180,
                 ),
                 name="request_coordinates_valid",
-                violation_error_message="Latitude and longitude go together, within range.",
+                violation_error_code="latitude",
+                violation_error_message=(
+                    "Latitude and longitude go together: give both (latitude -90 to 90, longitude"
+                    " -180 to 180) or neither."
+                ),
             ),
         ]
         indexes = [
@@ -330,7 +341,12 @@ class Watcher(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["request", "person"], name="watcher_unique"),
+            models.UniqueConstraint(
+                fields=["request", "person"],
+                name="watcher_unique",
+                violation_error_code="person",
+                violation_error_message="This person already watches this request.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -424,7 +440,15 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "key"], name="idempotency_key_unique"),
+            models.UniqueConstraint(
+                fields=["person", "key"],
+                name="idempotency_key_unique",
+                violation_error_code="key",
+                violation_error_message=(
+                    "This person already used this idempotency key: send a new key with a new "
+                    "request."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

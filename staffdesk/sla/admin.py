@@ -1,25 +1,26 @@
 """Calendars and agreements in Django admin (organization admins only, see config/apps.py).
 
-Saving through the admin bumps `updated_at`, so the cached calendar spec is rebuilt after
+Saving through the admin bumps `updated_at` (core/admin.py), so the cached calendar spec is rebuilt after
 intervals or closures change in the inlines.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from staffdesk.core import clock
 from staffdesk.core.admin import VisibleModelAdmin, VisibleTabularInline
+from staffdesk.sla.forms import AgreementForm, AgreementTargetForm, BusinessCalendarForm
 from staffdesk.sla.models import (
     Agreement,
     AgreementTarget,
     BusinessCalendar,
     Closure,
+    Weekday,
     WorkingInterval,
 )
-from staffdesk.sla.services.calendars import working_interval_problems
+from staffdesk.sla.services.calendars import working_hours_copy, working_interval_problems
 
 
 class WorkingIntervalFormSet(BaseInlineFormSet):
@@ -51,26 +52,59 @@ class ClosureInline(VisibleTabularInline):
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(VisibleModelAdmin):
+    form = BusinessCalendarForm
     list_display = ["name", "time_zone", "always_open", "holiday_country", "holiday_subdivision"]
     search_fields = ["name"]
     readonly_fields = ["updated_at"]
     inlines = [WorkingIntervalInline, ClosureInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "time_zone",
+                    "always_open",
+                    "holiday_country",
+                    "holiday_subdivision",
+                ]
+            },
+        ),
+        ("Copy working hours", {"fields": ["copy_hours_from", "copy_hours_to"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
+    ]
 
-    def save_model(
-        self, request: HttpRequest, obj: BusinessCalendar, form: forms.ModelForm, change: bool
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
     ) -> None:
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)
+        super().save_related(request, form, formsets, change)
+        source, targets = (
+            form.cleaned_data.get("copy_hours_from"),
+            form.cleaned_data.get("copy_hours_to"),
+        )
+        if source is None or not targets:
+            return
+        working_hours_copy(calendar=form.instance, from_weekday=source, to_weekdays=targets)
+        days = ", ".join(Weekday(day).label for day in sorted(targets) if day != source)
+        self.message_user(
+            request, f"{Weekday(source).label}'s hours copied to {days}.", messages.SUCCESS
+        )
 
 
 class AgreementTargetInline(VisibleTabularInline):
     model = AgreementTarget
+    form = AgreementTargetForm
     extra = 0
     max_num = 4
 
 
 @admin.register(Agreement)
 class AgreementAdmin(VisibleModelAdmin):
+    form = AgreementForm
     list_display = [
         "name",
         "provider",
@@ -87,12 +121,6 @@ class AgreementAdmin(VisibleModelAdmin):
     autocomplete_fields = ["provider", "customers", "point_person", "calendar"]
     readonly_fields = ["updated_at"]
     inlines = [AgreementTargetInline]
-
-    def save_model(
-        self, request: HttpRequest, obj: Agreement, form: forms.ModelForm, change: bool
-    ) -> None:
-        obj.updated_at = clock.now()
-        super().save_model(request, obj, form, change)
 
     def save_related(
         self,

@@ -72,6 +72,11 @@ class BusinessCalendar(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(holiday_subdivision="") | ~Q(holiday_country=""),
                 name="sla_calendar_subdivision_needs_country",
+                violation_error_code="holiday_subdivision",
+                violation_error_message=(
+                    "A holiday subdivision needs a holiday country: choose the country too, or "
+                    "clear the subdivision."
+                ),
             ),
         ]
 
@@ -102,10 +107,26 @@ class WorkingInterval(models.Model):
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")) | Q(end=time(0)),
                 name="sla_interval_ends_after_start",
+                violation_error_code="end",
+                violation_error_message=(
+                    "The end must be after the start (an end of 00:00 means midnight at the end "
+                    "of the day)."
+                ),
             ),
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="sla_interval_weekday"),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6),
+                name="sla_interval_weekday",
+                violation_error_code="weekday",
+                violation_error_message="The weekday is 0 (Monday) to 6 (Sunday).",
+            ),
             models.UniqueConstraint(
-                fields=["calendar", "weekday", "start"], name="sla_interval_unique_start"
+                fields=["calendar", "weekday", "start"],
+                name="sla_interval_unique_start",
+                violation_error_code="start",
+                violation_error_message=(
+                    "This calendar already has hours with this start on this weekday: merge the "
+                    "two or change the start."
+                ),
             ),
         ]
 
@@ -128,7 +149,12 @@ class Closure(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["calendar", "date"], name="sla_closure_unique_date"),
+            models.UniqueConstraint(
+                fields=["calendar", "date"],
+                name="sla_closure_unique_date",
+                violation_error_code="date",
+                violation_error_message="This calendar already has a closure on this date.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,18 +245,37 @@ class Agreement(TimeStampedModel):
                 fields=["is_organization_default"],
                 condition=Q(is_organization_default=True, status="active"),
                 name="sla_agreement_one_active_default",
+                violation_error_code="is_organization_default",
+                violation_error_message=(
+                    "Another active agreement is already the organization default: untick Is "
+                    "organization default, or make the other one a draft or expired first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(at_risk_share__gt=0) & Q(at_risk_share__lte=1),
                 name="sla_agreement_at_risk_share_range",
+                violation_error_code="at_risk_share",
+                violation_error_message=(
+                    "The at risk share is above 0 and at most 1 (0.75: at risk once three quarters "
+                    "of a target are used)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(review_on__isnull=True) | Q(review_on__gte=F("effective_from")),
                 name="sla_agreement_review_after_start",
+                violation_error_code="review_on",
+                violation_error_message=(
+                    "Review on must be on or after Effective from: clear it or choose a later date."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(services_only=False) | Q(is_organization_default=False),
                 name="sla_agreement_default_not_services_only",
+                violation_error_code="services_only",
+                violation_error_message=(
+                    "The organization default applies to every department: untick Services only "
+                    "(or Is organization default)."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["provider", "status"], name="sla_agreement_provider")]
@@ -273,15 +318,28 @@ class AgreementTarget(models.Model):
         ordering = ["priority"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "priority"], name="sla_target_unique_priority"
+                fields=["agreement", "priority"],
+                name="sla_target_unique_priority",
+                violation_error_code="priority",
+                violation_error_message=(
+                    "This agreement already has targets for this priority: edit that row."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(priority__gte=1) & Q(priority__lte=4), name="sla_target_priority_range"
+                condition=Q(priority__gte=1) & Q(priority__lte=4),
+                name="sla_target_priority_range",
+                violation_error_code="priority",
+                violation_error_message="The priority is 1 (critical) to 4 (low).",
             ),
             models.CheckConstraint(
                 condition=Q(first_response_minutes__gt=0)
                 & Q(resolution_minutes__gte=F("first_response_minutes")),
                 name="sla_target_minutes",
+                violation_error_code="resolution_minutes",
+                violation_error_message=(
+                    "The resolution minutes target cannot be shorter than the first response "
+                    "minutes target, which must be more than 0."
+                ),
             ),
         ]
 

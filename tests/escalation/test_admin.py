@@ -89,3 +89,20 @@ def test_the_ledger_is_read_only_and_hides_confidential_cases(org, policy, clien
     page = client.get(f"/admin/escalation/escalation/{entry.pk}/change/").content.decode()
     assert "Nothing yet." in page and 'name="_save"' not in page
     assert client.get("/admin/escalation/escalation/add/").status_code == 403
+
+
+def test_a_second_department_policy_is_refused_on_the_department_field(org, client) -> None:
+    PolicyFactory(name="IT escalation", department=org.it)
+    client.force_login(org.admin)
+    response = client.post(
+        "/admin/escalation/policy/add/", _policy_form(org, trigger="breach", clock="response")
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "This department already has its escalation policy" in " ".join(
+        form.errors["department"]
+    )
+    assert not form.non_field_errors()
+    page = response.content.decode()
+    assert "escalation_one_department_policy" not in page
+    assert Policy.objects.filter(department=org.it).count() == 1

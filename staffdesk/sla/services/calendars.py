@@ -114,6 +114,26 @@ def working_intervals_set(
 
 
 @transaction.atomic
+def working_hours_copy(
+    *,
+    calendar: BusinessCalendar,
+    from_weekday: int,
+    to_weekdays: Sequence[int],
+    now: datetime | None = None,
+) -> list[WorkingInterval]:
+    """Give `to_weekdays` the hours of `from_weekday` (none if it has none), e.g. Monday's
+    hours to Tuesday to Friday; the other days keep theirs."""
+    targets = set(to_weekdays) - {from_weekday}
+    current = [
+        (interval.weekday, interval.start, interval.end) for interval in calendar.intervals.all()
+    ]
+    source = [(start, end) for weekday, start, end in current if weekday == from_weekday]
+    kept = [row for row in current if row[0] not in targets]
+    copied = [(weekday, start, end) for weekday in sorted(targets) for start, end in source]
+    return working_intervals_set(calendar=calendar, intervals=kept + copied, now=now)
+
+
+@transaction.atomic
 def closure_add(
     *, calendar: BusinessCalendar, day: date, name: str, now: datetime | None = None
 ) -> Closure:

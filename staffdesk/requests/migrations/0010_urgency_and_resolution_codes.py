@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0001_initial'),
-        ('requests', '0008_sla_states_as_choices'),
+        ('requests', '0009_constraint_messages'),
     ]
 
     operations = [
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='resolutioncode',
-            constraint=models.UniqueConstraint(fields=('department', 'code'), name='request_resolution_code_unique', violation_error_message='This department already has a resolution code with this code: choose another code.'),
+            constraint=models.UniqueConstraint(fields=('department', 'code'), name='request_resolution_code_unique', violation_error_code='code', violation_error_message='This department already has a resolution code with this code: choose another code.'),
         ),
         migrations.RunPython(search_schema.create_in_migration, migrations.RunPython.noop),
     ]
