@@ -25,7 +25,7 @@ from staffdesk.demo.plan import Case, cases_plan
 from staffdesk.directory.models import Person
 from staffdesk.directory.services import person_set_away
 from staffdesk.escalation.services import request_escalate
-from staffdesk.requests.models import Channel, Priority, Request, Status
+from staffdesk.requests.models import Channel, Priority, Request, Status, Urgency
 from staffdesk.requests.services import (
     request_add_note,
     request_assign,
@@ -152,14 +152,16 @@ class _Player:
                 answers[field_spec.code] = value
                 display[field_spec.code] = shown
         subject, description = (part.format(**display) for part in rng.choice(spec.requests))
-        drawn = rng.choices(list(Priority.values), (4, 18, 58, 20))[0]
+        # How urgent it is for the requester, in their words; it sets the starting priority.
+        urgency = rng.choices(list(Urgency.values), (22, 58, 20))[0]
         request = request_submit(
             requester=case.requester,
             service=self.catalog.services[spec.code],
             answers=answers,
             subject=subject,
             description=description,
-            priority=case.priority or drawn,
+            priority=case.priority,
+            urgency=urgency,
             on_behalf_of=case.on_behalf_of,
             channel=rng.choices((Channel.WEB, Channel.EMAIL, Channel.API), (80, 15, 5))[0],
             now=filed_at,

@@ -28,7 +28,7 @@ class Case:
     beats: list[str] = field(default_factory=list)
     minutes_ago: float = 0.0  # when it is filed, in working minutes before now
     detours: bool = True  # may be reprioritised and handed to someone else
-    priority: int | None = None  # None: drawn when it is played
+    priority: int | None = None  # None: from the urgency drawn when it is played
     escalation: str = ""  # the requester's reason, for an "escalate" beat
 
 

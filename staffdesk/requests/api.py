@@ -10,12 +10,13 @@ from ninja.files import UploadedFile
 from staffdesk.catalog.selectors import access_service
 from staffdesk.core import clock
 from staffdesk.core.api import PageIn
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.types import Id, String
 from staffdesk.directory.selectors import access_person
 from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests import read, selectors, services
 from staffdesk.requests.downloads import attachment_response
-from staffdesk.requests.models import Attachment, Channel, RequestEvent, Watcher
+from staffdesk.requests.models import Attachment, Channel, Priority, RequestEvent, Watcher
 from staffdesk.requests.schemas import (
     AssignIn,
     AttachmentOut,
@@ -51,6 +52,14 @@ def request_create(
         if payload.on_behalf_of_id is not None
         else None
     )
+    if payload.priority == Priority.P1 and not selectors.can_file_critical(
+        user=request.user, service=service
+    ):
+        raise ValidationFailed(
+            "Critical priority is the providing team's call: say how urgent it is for you "
+            "with urgency (blocking, slowing or whenever) instead.",
+            errors={"priority": ["1 (critical) is set by the providing team"]},
+        )
     created = services.request_submit(
         requester=request.user,
         service=service,
@@ -58,6 +67,7 @@ def request_create(
         description=payload.description,
         answers=payload.answers,
         priority=payload.priority,
+        urgency=payload.urgency or "",
         on_behalf_of=on_behalf_of,
         channel=Channel.API,
         idempotency_key=request.headers.get("Idempotency-Key", "").strip(),

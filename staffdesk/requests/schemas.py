@@ -13,6 +13,7 @@ from staffdesk.core.api import ReadOut
 from staffdesk.core.text import normalise_texts
 from staffdesk.core.types import Id, String, Text, bounded_int
 from staffdesk.directory.schemas import PersonRef
+from staffdesk.requests.models import Urgency
 from staffdesk.requests.read import RequestDetail
 from staffdesk.requests.sla.clocks import ClockState
 
@@ -32,7 +33,17 @@ class RequestCreateIn(Schema):
     subject: Text = Field("", max_length=200, description="Defaults to the service name.")
     description: Text = ""
     answers: Answers = Field(default_factory=dict, description="Keyed by form field code.")
-    priority: Priority = Field(3, description="1 critical, 2 high, 3 medium, 4 low.")
+    urgency: Urgency | None = Field(
+        None,
+        description="How urgent it is for you, in words: blocking (it stops my work), slowing "
+        "(it slows my work down) or whenever; it sets the priority the request starts at "
+        "(2, 3 or 4). The providing team sets the real priority.",
+    )
+    priority: Priority | None = Field(
+        None,
+        description="1 critical, 2 high, 3 medium, 4 low; default from urgency, else 3. "
+        "Critical (1) is for the providing team's agents to set.",
+    )
     on_behalf_of_id: Id | None = Field(None, description="Leads and agents may file for others.")
     location: Text = Field("", description="Where, in words: a building and room, or an address.")
     latitude: float | None = Field(None, description="WGS84 degrees, with longitude.")

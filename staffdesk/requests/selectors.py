@@ -325,6 +325,11 @@ def request_watchers(*, user: Viewer, request: Request) -> QuerySet[Watcher]:
     return Watcher.objects.filter(request=request).filter(Exists(visible)).select_related("person")
 
 
+def can_file_critical(*, user: Viewer, service: Service) -> bool:
+    """Critical priority is the providing team's call: its agents and leads may file one."""
+    return is_agent_of(user, service.department_id)
+
+
 def can_work_on(user: Viewer, request: Request) -> bool:
     """Agents and leads of the providing department work on its requests."""
     return is_agent_of(user, request.department_id)

@@ -268,14 +268,16 @@ def test_service_page_tells_what_it_is_and_who_handles_it(org, client):
     assert "Backup Bea Backup" in page.text
     assert page.label_for("answer-model") == "Model (required)"
     assert page.label_for("subject") == "Subject"
-    priority = page.by_id("priority")
-    assert [_text(o).strip() for o in priority.children if isinstance(o, Element)] == [
-        "P1 critical",
-        "P2 high",
-        "P3 medium",
-        "P4 low",
+    # How urgent it is for the employee, in words; the team sets the priority.
+    assert "How urgent is it for you?" in page.text and "P1 critical" not in page.text
+    assert [
+        page.label_for(f"urgency-{value}") for value in ("blocking", "slowing", "whenever")
+    ] == [
+        "It stops my work",
+        "It slows my work down",
+        "Whenever you can",
     ]
-    assert _has(page.one("option", value="3"), "selected")
+    assert _has(page.by_id("urgency-slowing"), "checked")
     assert "up to 10.0 MB per file" in page.described_by(page.by_id("attachments"))
     assert _has(page.by_id("attachments"), "multiple")
 
@@ -300,8 +302,9 @@ def test_form_renders_every_datatype_with_its_label_and_help(org, client, desk_k
     assert colour.name == "select"
     options = [(_attr(o, "value"), _text(o).strip()) for o in _walk(colour) if o.name == "option"]
     assert options == [("", "Not specified"), ("black", "Black"), ("white", "White")]
-    extras = page.one("fieldset")
-    assert " ".join(_text(page.one("legend")).split()) == "Extras"
+    extras = page.one("fieldset", **{"aria-describedby": "answer-extras-help"})
+    legends = [" ".join(_text(e).split()) for e in _walk(extras) if e.name == "legend"]
+    assert legends == ["Extras"]
     boxes = [e for e in _walk(extras) if e.name == "input"]
     assert [(_attr(b, "type"), _attr(b, "value")) for b in boxes] == [
         ("checkbox", "dock"),
@@ -328,7 +331,7 @@ def test_refused_answers_come_back_beside_their_fields_with_the_rest_kept(org, c
             "answers.extras": ["dock", "bag"],
             "subject": "Kit for Sam",
             "description": "Sam starts on Monday.",
-            "priority": "2",
+            "urgency": "blocking",
         },
     )
 
@@ -346,7 +349,7 @@ def test_refused_answers_come_back_beside_their_fields_with_the_rest_kept(org, c
     assert checked == ["dock", "bag"]
     assert _attr(page.by_id("subject"), "value") == "Kit for Sam"
     assert _text(page.by_id("description")).strip() == "Sam starts on Monday."
-    assert _has(page.one("option", value="2"), "selected")
+    assert _has(page.by_id("urgency-blocking"), "checked")
     summary = page.one("div", role="alert")
     links = {_attr(a, "href"): _text(a).strip() for a in _walk(summary) if a.name == "a"}
     assert links == {

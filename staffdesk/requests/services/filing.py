@@ -15,7 +15,7 @@ from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.directory.models import Person
-from staffdesk.requests.models import Channel, Priority, Request
+from staffdesk.requests.models import Channel, Request
 from staffdesk.requests.services.attachments import (
     attachment_add,
     stored_files_dropped_on_failure,
@@ -42,7 +42,8 @@ def request_submit_with_files(
     files: Sequence[UploadedFile] = (),
     subject: str = "",
     description: str = "",
-    priority: int = Priority.P3,
+    priority: int | None = None,
+    urgency: str = "",
     on_behalf_of: Person | None = None,
     channel: str = Channel.WEB,
     now: datetime | None = None,
@@ -71,6 +72,7 @@ def request_submit_with_files(
         subject=subject,
         description=description,
         priority=priority,
+        urgency=urgency,
         on_behalf_of=on_behalf_of,
         channel=channel,
         now=moment,

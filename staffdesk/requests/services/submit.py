@@ -27,6 +27,7 @@ from staffdesk.requests.models import (
     Request,
     RequestCounter,
     RequestEvent,
+    Urgency,
 )
 from staffdesk.requests.services.notify import notify
 from staffdesk.requests.services.routing import route_assignee
@@ -178,6 +179,7 @@ def _create(
     description: str,
     answers: dict[str, Any],
     priority: int,
+    urgency: str,
     on_behalf_of: Person | None,
     channel: str,
     location: Location,
@@ -204,6 +206,7 @@ def _create(
         subject=subject or service.name,
         description=description,
         priority=priority,
+        urgency=urgency,
         assignee=assignee,
         answers=answers,
         channel=channel,
@@ -293,7 +296,8 @@ def request_submit(
     answers: Mapping[str, Any],
     subject: str = "",
     description: str = "",
-    priority: int = Priority.P3,
+    priority: int | None = None,
+    urgency: str = "",
     on_behalf_of: Person | None = None,
     channel: str = Channel.WEB,
     location: Location | None = None,
@@ -309,6 +313,7 @@ def request_submit(
             subject=subject,
             description=description,
             priority=priority,
+            urgency=urgency,
             on_behalf_of=on_behalf_of,
             channel=channel,
             location=location,
@@ -325,7 +330,8 @@ def request_submit_prepare(
     answers: Mapping[str, Any],
     subject: str = "",
     description: str = "",
-    priority: int = Priority.P3,
+    priority: int | None = None,
+    urgency: str = "",
     on_behalf_of: Person | None = None,
     channel: str = Channel.WEB,
     location: Location | None = None,
@@ -333,8 +339,18 @@ def request_submit_prepare(
     now: datetime | None = None,
 ) -> Filing:
     """Every check and read of filing (answers, permissions, routing, the agreement), before
-    any transaction: on SQLite the write lock is then held only for the writes."""
+    any transaction: on SQLite the write lock is then held only for the writes.
+
+    `urgency` is how urgent it is for the requester, in their words; without a `priority`
+    it sets the one the request starts at (never critical: that is the team's call)."""
     moment = clock.resolve(now)
+    if urgency and urgency not in Urgency.values:
+        raise ValidationFailed(
+            f"Unknown urgency {urgency!r}; use one of {', '.join(Urgency.values)}.",
+            errors={"urgency": [f"one of: {', '.join(Urgency.values)}"]},
+        )
+    if priority is None:
+        priority = Urgency(urgency).priority if urgency else Priority.P3
     subject, description = subject.strip(), description.strip()
     location = location or Location()
     location = Location(
@@ -365,6 +381,7 @@ def request_submit_prepare(
             "description": description,
             "answers": cleaned,
             "priority": priority,
+            **({"urgency": urgency} if urgency else {}),
             "on_behalf_of": on_behalf_of.pk if on_behalf_of else None,
             **({"location": asdict(location)} if location != Location() else {}),
         }
@@ -380,6 +397,7 @@ def request_submit_prepare(
             description=description,
             answers=cleaned,
             priority=priority,
+            urgency=urgency,
             on_behalf_of=on_behalf_of,
             channel=channel,
             location=location,

@@ -18,14 +18,14 @@ from staffdesk.directory.models import Person
 from staffdesk.directory.selectors import access_person
 from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests.forms import RequestDetailsForm, parse
-from staffdesk.requests.models import Priority, Request
+from staffdesk.requests.models import Request, Urgency
 from staffdesk.requests.services.filing import request_submit_with_files
 
 # Error key → id of the input it is shown beside (the answers' ids come from the form).
 FIELD_IDS = {
     "subject": "subject",
     "description": "description",
-    "priority": "priority",
+    "urgency": "urgency-blocking",
     "on_behalf_of": "on-behalf-of",
     "file": "attachments",
 }
@@ -57,11 +57,11 @@ def _access(request: AuthenticatedHttpRequest, service_code: str) -> Service:
 
 
 def _details(request: AuthenticatedHttpRequest) -> dict:
-    """Subject, description, priority and beneficiary as posted; the service judges them."""
-    priority = request.POST.get("priority") or str(Priority.P3)
+    """Subject, description, urgency and beneficiary as posted; the service judges them (the
+    team sets the priority on the request page)."""
     return {
         **parse(RequestDetailsForm, request.POST),
-        "priority": int(priority) if priority.isdigit() else 0,
+        "urgency": request.POST.get("urgency") or Urgency.SLOWING,
         "on_behalf_of": _beneficiary(request, request.POST.get("on_behalf_of", "")),
     }
 
@@ -101,8 +101,8 @@ def _page(
         "form": form,
         "beneficiaries": beneficiaries,
         "values": request.POST,
-        "priority": request.POST.get("priority") or str(Priority.P3),
-        "priorities": [(str(value), label) for value, label in Priority.choices],
+        "urgency": request.POST.get("urgency") or Urgency.SLOWING,
+        "urgencies": Urgency.choices,
         "max_attachment_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
         "errors": errors,
         "error": error,
