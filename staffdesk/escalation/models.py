@@ -99,6 +99,11 @@ class Level(models.Model):
     notify_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    response_window_minutes = models.PositiveIntegerField(
+        default=240,
+        help_text="Business minutes the people this level tells have to answer before the "
+        "requester may escalate past it (default 240: half a working day).",
+    )
     reassign_to_backup = models.BooleanField(default=False)
     raise_priority = models.BooleanField(default=False, help_text="One step, up to critical.")
 

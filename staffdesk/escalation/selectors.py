@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import dateformat, timezone
 
 from staffdesk.directory.types import Viewer
@@ -15,6 +16,8 @@ from staffdesk.escalation.triggers import Rule, Trigger, WatchedClock
 from staffdesk.requests.models import Request
 from staffdesk.requests.selectors import is_requester_side
 from staffdesk.requests.sla.clocks import BEFORE_TARGET, ClockState
+from staffdesk.requests.sla.store import calendar_for
+from staffdesk.sla.businesstime import CalendarSpec, add_business_time
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -128,11 +131,12 @@ class LevelFired(TypedDict):
 
     policy_service_id: int | None
     service_has_policy: bool
-    fired: bool
+    fired_at: datetime | None
 
 
 def levels_with_fired(request: Request) -> list[WithAnnotations[Level, LevelFired]]:
-    """The levels in force for the request in one query, each with `fired` (in its ledger).
+    """The levels in force for the request in one query, each with `fired_at` (when its
+    ledger row was written; None: not fired).
 
     The request page asks this on every view of the requester's side, so the policy choice
     (the service's own active policy, even without levels, else the department's) is made
@@ -148,7 +152,11 @@ def levels_with_fired(request: Request) -> list[WithAnnotations[Level, LevelFire
         .annotate(
             policy_service_id=F("policy__service_id"),
             service_has_policy=Exists(own_policy),
-            fired=Exists(Escalation.objects.filter(request_id=request.pk, level_id=OuterRef("pk"))),
+            fired_at=Subquery(
+                Escalation.objects.filter(
+                    request_id=request.pk, level_id=OuterRef("pk")
+                ).values("fired_at")[:1]
+            ),
         )
         .select_related("notify_person__manager")
         .order_by("position")
@@ -199,10 +207,40 @@ def requester_escalation(*, user: Viewer, request: Request, now: datetime) -> Re
     levels = levels_with_fired(request)
     if not levels:
         return refuse(f"{request.department.name} has no escalation policy for this service.")
-    level = next((lv for lv in levels if not lv.fired), None)
+    level = next((lv for lv in levels if lv.fired_at is None), None)
     if level is None:
         reason = "Every escalation level has been reached already."
         return RequesterEscalation(False, None, reason, has_policy=True)
     if not promise_broken(request, now=now):
         return RequesterEscalation(False, level, _not_yet(request), has_policy=True)
+    if waiting := _cooling_down(request, levels, now=now):
+        return RequesterEscalation(False, level, waiting, has_policy=True)
     return RequesterEscalation(True, level, "", has_policy=True)
+
+
+def _cooling_down(
+    request: Request, levels: list[WithAnnotations[Level, LevelFired]], *, now: datetime
+) -> str:
+    """Why the requester must wait before the next level, or "": the level fired last (by
+    the policy or by them) gives the people it told its response window, in business time
+    (the agreement's calendar, around the clock without one)."""
+    fired = [lv for lv in levels if lv.fired_at is not None]
+    if not fired:
+        return ""
+    last = max(fired, key=lambda lv: (lv.fired_at or now, lv.position))
+    assert last.fired_at is not None
+    agreement = request.sla_agreement
+    calendar = (
+        calendar_for(agreement, request, now=now)
+        if agreement is not None
+        else CalendarSpec(time_zone=settings.TIME_ZONE, always_open=True)
+    )
+    until = add_business_time(
+        last.fired_at, timedelta(minutes=last.response_window_minutes), calendar
+    )
+    if until <= now:
+        return ""
+    return (
+        f"Level {last.position} ({last.name}) was told on {_when(last.fired_at)}; they have "
+        f"until {_when(until)} to answer. You can escalate again from then if nobody has."
+    )

@@ -117,7 +117,8 @@ def summary(kind: str, data: dict[str, Any]) -> str:
         case RequestEvent.Kind.ESCALATION:
             # The requester's reason is the event's body; a trigger's cause is in `why`.
             line = f"escalated it to level {data.get('level')}, {data.get('name', '')}"
-            return f"{line}: {data['why']}" if data.get("why") else line
+            told = f" (told {', '.join(data['notified'])})" if data.get("notified") else ""
+            return f"{line}: {data['why']}{told}" if data.get("why") else f"{line}{told}"
         case _:
             return RequestEvent.Kind(kind).label.lower()
 

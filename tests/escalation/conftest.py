@@ -33,19 +33,20 @@ def director(org):
 @pytest.fixture
 def policy(org, agreement, director):
     """IT's ladder: 75 % of response -> point person; breach -> lead; +60 min -> director,
-    backup and P+1; 8 business hours of silence -> the lead."""
+    backup and P+1; 8 business hours of silence -> the lead. Each level gives the people it
+    tells one business minute before the requester may go past it, since these tests
+    escalate minutes apart (test_cool_down.py checks real windows)."""
     policy = PolicyFactory(name="IT escalation", department=org.it)
-    LevelFactory(policy=policy, name="Point person", share=True, notify_point_person=True)
-    LevelFactory(policy=policy, name="Department lead", notify_lead=True)
+    quick = {"policy": policy, "response_window_minutes": 1}
+    LevelFactory(**quick, name="Point person", share=True, notify_point_person=True)
+    LevelFactory(**quick, name="Department lead", notify_lead=True)
     LevelFactory(
-        policy=policy,
+        **quick,
         name="Director",
         after_breach=True,
         notify_lead_manager=True,
         reassign_to_backup=True,
         raise_priority=True,
     )
-    LevelFactory(
-        policy=policy, name="Silence", silence=True, business_minutes=8 * 60, notify_lead=True
-    )
+    LevelFactory(**quick, name="Silence", silence=True, business_minutes=8 * 60, notify_lead=True)
     return policy

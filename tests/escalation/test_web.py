@@ -84,8 +84,8 @@ def test_escalating_fires_the_next_level_and_the_timeline_shows_the_reason(clien
     text = _text(page)
     assert "Escalated to level 1 (Point person)." in text
     assert (
-        f"Rita Requester escalated it to level 1, Point person · 17 Nov 2026, 11:00 EST {REASON}"
-        in (text)
+        f"Rita Requester escalated it to level 1, Point person (told Pete Point) · "
+        f"17 Nov 2026, 11:00 EST {REASON}" in (text)
     )
     assert "It goes to level 2, Department lead, with your reason." in _panel(page)
     assert Escalation.objects.get(request=item).reason == REASON
