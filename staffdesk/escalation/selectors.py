@@ -153,9 +153,9 @@ def levels_with_fired(request: Request) -> list[WithAnnotations[Level, LevelFire
             policy_service_id=F("policy__service_id"),
             service_has_policy=Exists(own_policy),
             fired_at=Subquery(
-                Escalation.objects.filter(
-                    request_id=request.pk, level_id=OuterRef("pk")
-                ).values("fired_at")[:1]
+                Escalation.objects.filter(request_id=request.pk, level_id=OuterRef("pk")).values(
+                    "fired_at"
+                )[:1]
             ),
         )
         .select_related("notify_person__manager")
