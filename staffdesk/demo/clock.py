@@ -20,6 +20,7 @@ class WorkingClock:
     """
 
     def __init__(self, *, now: datetime, days: int) -> None:
+        self.now = now
         zone = timezone.get_default_timezone()
         local_now = now.astimezone(zone)
         self.windows: list[tuple[datetime, datetime]] = []  # newest first

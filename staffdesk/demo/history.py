@@ -9,6 +9,7 @@ in `data/history.toml`.
 from __future__ import annotations
 
 import random
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from staffdesk.catalog.models import FormField
+from staffdesk.core.errors import Conflict
 from staffdesk.demo import data
 from staffdesk.demo.catalog import Catalog
 from staffdesk.demo.clock import WORKING_DAY_MINUTES, WorkingClock
@@ -24,7 +26,7 @@ from staffdesk.demo.organization import Organization
 from staffdesk.demo.plan import Case, cases_plan
 from staffdesk.directory.models import Person
 from staffdesk.directory.services import person_set_away
-from staffdesk.escalation.services import request_escalate
+from staffdesk.escalation.services import escalation_evaluate, request_escalate
 from staffdesk.requests.models import Channel, Priority, Request, Status, Urgency
 from staffdesk.requests.services import (
     request_add_note,
@@ -170,7 +172,10 @@ class _Player:
         elapsed = minutes_ago
         for beat, delay in zip(case.beats, delays, strict=True):
             elapsed -= delay
-            step.run(beat, self.clock.at(elapsed))
+            moment = self.clock.at(elapsed)
+            _escalations_until(request, moment)
+            step.run(beat, moment)
+        _escalations_until(request, self.clock.now)
         return step.request
 
     def worker(self, request: Request, moment: datetime) -> Person:
@@ -195,6 +200,18 @@ def _fit(delays: list[float], *, budget: float) -> list[float]:
     floor = len(delays)
     scale = max(budget - floor, 0) / max(total - floor, 1e-9)
     return [1 + (delay - 1) * scale for delay in delays]
+
+
+def _escalations_until(request: Request, until: datetime) -> None:
+    """Fire the request's levels that fell due before `until`, each at the instant it did,
+    as the worker would have while the story went on: the demo leaves no level overdue
+    (its first tick then fires nothing) and no burst of escalations at the present."""
+    for _ in range(100):  # each level fires once: a handful of rounds at most
+        due = Request.objects.values_list("next_escalation_at", flat=True).get(pk=request.pk)
+        if due is None or due > until:
+            return
+        escalation_evaluate(request=request, now=due)
+    raise RuntimeError(f"{request.number}: escalation levels keep falling due")
 
 
 class _Step:
@@ -293,9 +310,12 @@ class _Step:
         request = self.request
         when = max(moment, request.response_due_at or moment)
         if when <= self.player.clock.at(NEWEST_MINUTES_AGO):
-            request_escalate(
-                request=request, actor=self.customer, reason=self.case.escalation, now=when
-            )
+            _escalations_until(request, when)
+            # Refused while the level told last is within its response window: they wait.
+            with suppress(Conflict):
+                request_escalate(
+                    request=request, actor=self.customer, reason=self.case.escalation, now=when
+                )
 
     def _watch(self, moment: datetime) -> None:
         """The requester's side copies in a colleague or their manager."""

@@ -18,6 +18,7 @@ from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.escalation.models import Escalation, Policy
 from staffdesk.escalation.selectors import requester_escalation
+from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.models import Notification
 from staffdesk.requests.models import Request, RequestEvent, Status, Watcher
 from tests.factories import DepartmentFactory
@@ -220,3 +221,19 @@ def test_demo_escalations(db):
         for request in Request.objects.filter(requester=employee).select_related("department")
     ]
     assert any(option.allowed for option in open_now)
+
+
+def test_the_demo_leaves_its_clocks_and_ladders_current(db):
+    """Levels fired when they fell due during the history, not in a burst at the present:
+    the worker's first tick has nothing to do and the queue does not read "Updated just now"
+    for every late request."""
+    started = timezone.now()
+    run_demo()
+    finished = timezone.now()
+    assert not Request.objects.filter(next_escalation_at__lte=finished).exists()
+    assert escalation_tick(now=finished) == 0
+    fired = Escalation.objects.filter(source=Escalation.Source.TRIGGER)
+    assert fired.count() >= 10
+    assert not fired.filter(fired_at__gte=started).exists()
+    touched_now = Request.objects.filter(updated_at__gte=started).count()
+    assert touched_now == 0, f"{touched_now} requests were updated at the demo's present"

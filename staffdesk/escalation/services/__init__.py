@@ -2,6 +2,6 @@
 
 from staffdesk.escalation.services.policies import policy_requests_recheck
 from staffdesk.escalation.services.requester import request_escalate
-from staffdesk.escalation.services.tick import escalation_tick
+from staffdesk.escalation.services.tick import escalation_evaluate, escalation_tick
 
-__all__ = ["escalation_tick", "policy_requests_recheck", "request_escalate"]
+__all__ = ["escalation_evaluate", "escalation_tick", "policy_requests_recheck", "request_escalate"]
