@@ -31,6 +31,21 @@ class Page:
     previous_cursor: str | None = None
 
 
+@dataclass(frozen=True)
+class Total:
+    """How many rows a list holds, counted up to a cap: `more` says there are more than `count`."""
+
+    count: int
+    more: bool = False
+
+
+def count_up_to(queryset: QuerySet, *, cap: int) -> Total:
+    """Count the rows, but read at most `cap + 1` of them (a LIMITed subquery): a list of a
+    million rows then costs what one of `cap` does, and says "more than `cap`"."""
+    found = queryset.order_by().values("pk")[: cap + 1].count()
+    return Total(count=min(found, cap), more=found > cap)
+
+
 def encode_cursor(last_id: int) -> str:
     raw = json.dumps({"before_id": last_id}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

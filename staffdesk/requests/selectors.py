@@ -11,10 +11,10 @@ from django.utils.dateparse import parse_datetime
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.ids import parse_id
-from staffdesk.core.pagination import Page, paginate_by_id, paginate_by_keys
+from staffdesk.core.pagination import Page, Total, count_up_to, paginate_by_id, paginate_by_keys
 from staffdesk.core.types import JSON
 from staffdesk.directory.models import Department, Membership, Person
-from staffdesk.directory.selectors import is_agent_of, team_department_ids
+from staffdesk.directory.selectors import is_agent_of, is_org_admin, team_department_ids
 from staffdesk.directory.types import Viewer
 from staffdesk.requests.models import (
     OPEN_STATUSES,
@@ -157,25 +157,40 @@ def _sorted_page(requests: QuerySet[Request], *, sort: str, cursor: str | None, 
 
 @dataclass(frozen=True)
 class QueueScope:
-    """What an agent's queue covers: the departments of their teams, those teams' active
-    members (the people work can be assigned to) and the departments' services."""
+    """What a queue covers: the departments it may show (an agent's teams'; an organization
+    admin's also every department offering a service that is not confidential), the active
+    members of the teams shown (whom work can be assigned to) and their services."""
 
     departments: list[Department]
     members: list[Person]
     services: list[Service]
+    own_department_ids: frozenset[int] = frozenset()
+
+    @property
+    def needs_department(self) -> bool:
+        """An organization admin on no team chooses a department before the queue lists any."""
+        return not self.own_department_ids
 
 
-def queue_scope(*, user: Viewer) -> QueueScope:
-    """The queue is for agents and leads; anybody else gets NotFound."""
+def queue_scope(*, user: Viewer, department: str = "") -> QueueScope:
+    """The queue is for agents, leads and organization admins; anybody else gets NotFound.
+
+    `department` (a code) is the department chosen, whose team and services an organization
+    admin then also gets to filter by.
+    """
     team_ids = team_department_ids(user)
-    if not team_ids:
+    admin = is_org_admin(user)
+    if not team_ids and not admin:
         raise NotFound("The queue is for members of a service team.")
+    others = _departments_for_admins(user=user) if admin else []
+    shown_ids = set(team_ids)
+    shown_ids |= {d.pk for d in others if d.code == department.upper()}
     # Correlated EXISTS, not `person__in=<visible people>`: SQLite listed all 30,000 people
     # of a large organization first (11 ms of the queue page).
     visible_people = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
     visible_departments = Department.objects.visible_to(user).filter(pk=OuterRef("department_id"))
     memberships = (
-        Membership.objects.filter(department_id__in=team_ids, person__is_active=True)
+        Membership.objects.filter(department_id__in=shown_ids, person__is_active=True)
         .filter(Exists(visible_people), Exists(visible_departments))
         .select_related("person", "department")
         .order_by("department__name", "person__last_name", "person__first_name", "person_id")
@@ -183,23 +198,36 @@ def queue_scope(*, user: Viewer) -> QueueScope:
     departments: dict[int, Department] = {}
     members: dict[int, Person] = {}
     for membership in memberships:
-        departments.setdefault(membership.department_id, membership.department)
+        if membership.department_id in team_ids:
+            departments.setdefault(membership.department_id, membership.department)
         members.setdefault(membership.person_id, membership.person)
+    for other in others:
+        departments.setdefault(other.pk, other)
     services = (
         Service.objects.visible_to(user)
-        .filter(department_id__in=team_ids)
+        .filter(department_id__in=shown_ids)
         .select_related("department")
         .order_by("department__name", "name", "id")
     )
     return QueueScope(
-        departments=list(departments.values()),
+        departments=sorted(departments.values(), key=lambda d: (d.name, d.pk)),
         members=sorted(members.values(), key=lambda p: (p.last_name, p.first_name, p.pk)),
         services=list(services),
+        own_department_ids=frozenset(team_ids),
     )
 
 
+def _departments_for_admins(*, user: Viewer) -> list[Department]:
+    """The departments whose queue an organization admin may open: those offering a service
+    that is not confidential, whose requests they see (a confidential service's cases stay
+    hidden from them)."""
+    offered = Service.objects.filter(department_id=OuterRef("pk"), confidential=False)
+    return list(Department.objects.visible_to(user).filter(Exists(offered)).order_by("name", "id"))
+
+
 def queue_list(*, user: Viewer, filters: RequestFilters | None = None) -> QuerySet[Request]:
-    """Open requests of the departments whose team the user is on; all open statuses by default."""
+    """Open requests of the departments whose team the user is on (all open statuses by
+    default); an organization admin who chose a department gets the ones of it they see."""
     filters = filters or RequestFilters()
     filters = replace(filters, status=filters.status or OPEN_STATUSES)
     requests = request_list(user=user, filters=filters)
@@ -208,6 +236,9 @@ def queue_list(*, user: Viewer, filters: RequestFilters | None = None) -> QueryS
         # twice, expected a tenth of the open requests it found, and sorted them all
         # instead of reading the urgency index (225 ms instead of 1 ms at a million).
         requests = requests.filter(status__in=OPEN_STATUSES)
+    if filters.department and is_org_admin(user):
+        # request_list narrowed to that department; visible_to hides what they may not see.
+        return requests
     return requests.filter(department_id__in=team_department_ids(user))
 
 
@@ -222,6 +253,15 @@ def queue_page(
     return _sorted_page(
         queue_list(user=user, filters=filters), sort=sort, cursor=cursor, limit=limit
     )
+
+
+# How far the queue counts its requests: beyond this it says "more than 1,000".
+QUEUE_COUNT_CAP = 1000
+
+
+def queue_total(*, user: Viewer, filters: RequestFilters | None = None) -> Total:
+    """How many requests the queue holds under these filters, up to QUEUE_COUNT_CAP."""
+    return count_up_to(queue_list(user=user, filters=filters), cap=QUEUE_COUNT_CAP)
 
 
 # "My requests": how a request concerns me, and the status groups it can be narrowed to.

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,6 +50,15 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+DEMO_PASSWORD = "staffdesk-demo"
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    """The demo organization, as `staffdesk demo` builds it."""
+    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
 
 
 def sign_in(page: Page, live_server, username: str, password: str) -> None:

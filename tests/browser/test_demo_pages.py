@@ -10,22 +10,15 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from playwright.sync_api import Page, expect
 
 from staffdesk.requests.models import Request
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, sign_in
+from tests.browser.conftest import DEMO_PASSWORD, SCREENSHOTS, check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "staffdesk-demo"
 SIZES = {"desktop": (1280, 900), "phone": (375, 800)}
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
 
 
 def _photograph(page: Page, name: str) -> None:

@@ -54,7 +54,7 @@ def test_queue_filters_and_pages_without_reloading(org, live_server, page: Page,
     sign_in(page, live_server, org.it_point.username, PASSWORD)
     page.get_by_role("link", name="Queue", exact=True).click()
     expect(page.get_by_role("heading", name="Queue", level=1)).to_be_visible()
-    expect(page.get_by_text("Page 1: showing 25 open requests.")).to_be_visible()
+    expect(page.get_by_text("Page 1: showing 25 of 30 open requests.")).to_be_visible()
     expect(rows(page)).to_have_count(25)
     expect(page.get_by_text("Laptop already delivered")).to_have_count(0)
     page.evaluate("window.__marker = 1")
@@ -82,7 +82,7 @@ def test_queue_filters_and_pages_without_reloading(org, live_server, page: Page,
     expect(rows(page)).to_have_count(25)
     page.get_by_role("link", name="Next page").click()
     expect(page).to_have_url(re.compile(r"cursor="))
-    expect(page.get_by_text("Page 2: showing 5 open requests.")).to_be_visible()
+    expect(page.get_by_text("Page 2: showing 5 of 30 open requests.")).to_be_visible()
     expect(rows(page)).to_have_count(5)
     expect(page.get_by_role("link", name="Next page")).to_have_count(0)
     page.get_by_role("link", name="Previous page").click()
@@ -145,7 +145,10 @@ def test_list_pages_are_accessible_on_desktop_and_phone(org, live_server, page: 
     check_accessibility(page, "queue")
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    expect(rows(page).first.get_by_role("link")).to_be_visible()
+    # On a phone, a card per request instead of the table.
+    expect(
+        page.locator("#queue-results .request-cards li").first.get_by_role("link")
+    ).to_be_visible()
     check_accessibility(page, "queue-375")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -157,6 +160,6 @@ def test_list_pages_are_accessible_on_desktop_and_phone(org, live_server, page: 
     check_accessibility(page, "my-requests")
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    expect(page.locator("#mine-results tbody tr").first).to_contain_text("Pete Point")
+    expect(page.locator("#mine-results .request-cards li").first).to_contain_text("Pete Point")
     check_accessibility(page, "my-requests-375")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

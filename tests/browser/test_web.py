@@ -110,8 +110,9 @@ def test_pages_fit_a_phone_screen(org, live_server, page: Page, laptop_request: 
     assert _page_width(page) <= 375
 
     sign_in(page, live_server, org.requester.username, PASSWORD)
-    row = page.get_by_role("row").filter(has_text=laptop_request.request.number)
-    expect(row.get_by_role("link", name=laptop_request.request.number)).to_be_visible()
+    # On a phone, "My open requests" is a card per request, not the table.
+    card = page.get_by_role("listitem").filter(has_text=laptop_request.request.number)
+    expect(card.get_by_role("link", name=laptop_request.request.number)).to_be_visible()
     assert _page_width(page) <= 375
 
     page.goto(laptop_request.url)

@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import LAPTOP_ANSWERS
 from staffdesk.directory.models import Membership
+from staffdesk.requests import selectors
 from staffdesk.requests.models import Request, Status
 from staffdesk.requests.selectors import REQUEST_SORTS
 from staffdesk.requests.services import (
@@ -142,7 +145,7 @@ def expected(requests: list[Request], sort: str) -> list[str]:
 # --- the queue ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["requester", "admin", "unrelated"])
+@pytest.mark.parametrize("who", ["requester", "unrelated"])
 def test_the_queue_is_not_found_for_people_without_a_team(org, who):
     response = signed_in(getattr(org, who)).get(QUEUE)
     assert response.status_code == 404
@@ -185,8 +188,129 @@ def test_queue_shows_open_requests_of_my_department_only(org, queue):
     assert "Done laptop" not in html
     assert "Laptop leave" not in html  # HR's confidential cases, even when the text matches
     assert "HR-" not in html
-    assert "Page 1: showing 25 open requests." in html
+    assert "Page 1: showing 25 of 45 open requests." in html
     assert 'class="badge status status-new">New</span>' in html
+
+
+def _file_it_requests(org, count: int) -> list[Request]:
+    phone = ServiceFactory(department=org.it, code="it-phone", name="Desk phone")
+    return [
+        request_submit(
+            requester=org.colleague if i % 3 else org.requester,
+            service=phone if i % 3 else org.laptop,
+            answers={} if i % 3 else LAPTOP_ANSWERS,
+            subject=f"Desk phone {i}" if i % 3 else f"Laptop {i}",
+            priority=1 if i < 4 else 3,
+            now=START + timedelta(minutes=i),
+        )
+        for i in range(count)
+    ]
+
+
+def status_line(response) -> str:
+    """The sentence above the results that says how many there are."""
+    match = re.search(
+        r'<p class="text-body-secondary" role="status">(.*?)</p>', response.content.decode()
+    )
+    assert match, "no status line"
+    return match.group(1)
+
+
+def test_queue_says_how_many_requests_the_filters_match(org):
+    requests = _file_it_requests(org, 27)
+    request_transition(request=requests[0], actor=org.it_point, to_status=Status.RESOLVED)
+    request_assign(request=requests[1], actor=org.it_lead, assignee=org.it_agent)
+    request_submit(
+        requester=org.colleague, service=org.leave, answers={"reason": "x"}, subject="Desk leave"
+    )
+    client = signed_in(org.it_point)
+
+    first = client.get(QUEUE)
+    assert status_line(first) == "Page 1: showing 25 of 26 open requests."
+    second = client.get(page_links(first)["Next page"])
+    assert status_line(second) == "Page 2: showing 1 of 26 open requests."
+    request_submit(
+        requester=org.colleague, service=org.laptop, answers=LAPTOP_ANSWERS, subject="One more"
+    )
+    assert status_line(client.get(QUEUE)) == "Page 1: showing 25 of 27 open requests."
+
+    assert status_line(client.get(f"{QUEUE}?priority=1")) == "Page 1: showing 3 of 3 open requests."
+    assert status_line(client.get(f"{QUEUE}?service=it-phone")) == (
+        "Page 1: showing 18 of 18 open requests."
+    )
+    assert status_line(client.get(f"{QUEUE}?assignee={org.it_agent.pk}")) == (
+        "Page 1: showing 1 of 1 open request."
+    )
+    assert status_line(client.get(f"{QUEUE}?status=new&q=laptop")) == (
+        "Page 1: showing 8 of 8 open requests."
+    )
+    assert status_line(client.get(f"{QUEUE}?q=nothing")) == "No open requests match these filters."
+
+
+def test_queue_count_stops_at_the_cap(org, monkeypatch):
+    _file_it_requests(org, 27)
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 20)
+    client = signed_in(org.it_point)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    assert status_line(response) == "Page 1: showing 25 of more than 20 open requests."
+    (count,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT(" in query["sql"].upper() and "requests_request" in query["sql"]
+    ]
+    assert "LIMIT 21" in count
+    assert status_line(client.get(f"{QUEUE}?priority=1")) == "Page 1: showing 4 of 4 open requests."
+
+
+def test_queue_count_follows_what_the_viewer_may_see(org):
+    _file_it_requests(org, 3)
+    for i in range(2):
+        request_submit(
+            requester=org.colleague,
+            service=org.leave,
+            answers={"reason": "x"},
+            subject=f"Leave {i}",
+        )
+    assert (
+        status_line(signed_in(org.hr_agent).get(QUEUE)) == "Page 1: showing 2 of 2 open requests."
+    )
+    assert status_line(signed_in(org.admin).get(f"{QUEUE}?department=IT")) == (
+        "Page 1: showing 3 of 3 open requests."
+    )
+
+
+def test_an_org_admin_chooses_a_department_and_sees_its_queue_without_confidential_cases(
+    org, queue
+):
+    client = signed_in(org.admin)
+    start = client.get(QUEUE)
+    assert start.status_code == 200
+    html = start.content.decode()
+    assert f'<a class="nav-link active" aria-current="page" href="{QUEUE}">Queue</a>' in html
+    assert "Choose a department to see its open requests." in html
+    assert numbers(start) == []
+    assert '<option value="IT">Information Technology</option>' in html
+    # HR offers only a confidential service: its cases stay hidden from organization admins.
+    assert '<option value="HR">' not in html
+
+    it = client.get(f"{QUEUE}?department=IT")
+    assert it.status_code == 200
+    assert status_line(it) == "Page 1: showing 25 of 60 open requests."
+    every_page = [n for page in walk(client, f"{QUEUE}?department=IT&sort=oldest") for n in page]
+    assert every_page == expected(queue.open_it, "oldest")
+    assert f'<option value="{org.it_agent.pk}">' in it.content.decode()  # IT's team to filter by
+
+    hr = client.get(f"{QUEUE}?department=HR")
+    assert hr.status_code == 200
+    assert "HR-" not in hr.content.decode()
+    assert 'aria-invalid="true"' in hr.content.decode()
+
+
+def test_an_agent_who_is_no_admin_cannot_open_another_department(org, queue):
+    response = signed_in(org.hr_agent).get(f"{QUEUE}?department=IT")
+    assert response.status_code == 200
+    assert not any(number.startswith("IT-") for number in numbers(response))
 
 
 def test_hr_agent_sees_confidential_cases_of_hr_and_nothing_of_it(org, queue):

@@ -84,7 +84,8 @@ class QueueFilterForm(_FilterForm):
         department = cast("forms.ChoiceField", self.fields["department"])
         assignee = cast("forms.ChoiceField", self.fields["assignee"])
         service = cast("forms.ChoiceField", self.fields["service"])
-        department.choices = [("", "All my departments")] + [
+        everyone = "Choose a department" if scope.needs_department else "All my departments"
+        department.choices = [("", everyone)] + [
             (department.code, department.name) for department in scope.departments
         ]
         assignee.choices = [
@@ -96,15 +97,17 @@ class QueueFilterForm(_FilterForm):
             (s.code, s.name) for s in scope.services
         ]
         if len(scope.departments) > 1:
+            offering = {s.department_id for s in scope.services}
             services = [
                 (
                     department.name,
                     [(s.code, s.name) for s in scope.services if s.department_id == department.pk],
                 )
                 for department in scope.departments
+                if department.pk in offering
             ]
         service.choices = [("", "All services"), *services]
-        self.show_departments = len(scope.departments) > 1
+        self.show_departments = len(scope.departments) > 1 or scope.needs_department
 
     def to_filters(self) -> tuple[selectors.RequestFilters, str]:
         """The valid filters (an invalid field counts as "any" and shows its error) and the sort."""
@@ -195,16 +198,21 @@ def _render(
 @allow_methods("GET")
 @login_required
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    scope = selectors.queue_scope(user=request.user)
+    scope = selectors.queue_scope(user=request.user, department=request.GET.get("department", ""))
     form = QueueFilterForm(request.GET, scope=scope)
     filters, sort = form.to_filters()
-    pagination = _paginate(
-        request,
-        lambda cursor: selectors.queue_page(
-            user=request.user, filters=filters, sort=sort, cursor=cursor
-        ),
-    )
-    context = {"form": form, "results_id": QUEUE_RESULTS, **pagination}
+    context: dict[str, object] = {"form": form, "results_id": QUEUE_RESULTS}
+    if scope.needs_department and not filters.department:
+        # An organization admin on no team: every department at once is not a queue.
+        context["choose_department"] = True
+    else:
+        context |= _paginate(
+            request,
+            lambda cursor: selectors.queue_page(
+                user=request.user, filters=filters, sort=sort, cursor=cursor
+            ),
+        )
+        context["total"] = selectors.queue_total(user=request.user, filters=filters)
     return _render(
         request,
         "requests/queue.html",
