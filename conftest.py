@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 
 import httpx
@@ -20,6 +21,15 @@ from tests.factories import (
     ServiceFactory,
 )
 from tests.smtp import smtp_server  # noqa: F401 - a fixture shared by all tests
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests never read a checkout's collected static files (`var/static`, which
+    `make run` writes and a later edit leaves stale): their STATIC_ROOT is empty, so pages
+    name the apps' own files, served from the apps as before any `collectstatic`."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="staffdesk-static-")
 
 
 @dataclass

@@ -65,8 +65,9 @@ def test_agent_acknowledges_replies_and_notes_without_reload_and_the_requester_s
     expect(page.get_by_text("Acknowledged").first).to_be_visible()
     expect(page.get_by_text(NOTE)).to_have_count(0)
     expect(page.get_by_text("Internal")).to_have_count(0)
-    expect(page.get_by_role("button", name="Cancel")).to_be_visible()
-    expect(page.get_by_role("button", name="Resolve")).to_have_count(0)
+    # Cancelling asks first: a disclosure whose form confirms; resolving is the team's.
+    expect(page.locator("summary", has_text="Cancel…")).to_be_visible()
+    expect(page.locator("summary", has_text="Resolve…")).to_have_count(0)
 
 
 def test_a_refused_reply_shows_why_beside_the_field(org, live_server, transactional_db, page: Page):
