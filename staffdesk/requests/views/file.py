@@ -104,6 +104,7 @@ def _page(
         "priority": request.POST.get("priority") or str(Priority.P3),
         "priorities": [(str(value), label) for value, label in Priority.choices],
         "max_attachment_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
+        "max_attachments": settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE,
         "errors": errors,
         "error": error,
         "error_summary": [
