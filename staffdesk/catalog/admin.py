@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.http import HttpRequest
 
+from staffdesk.catalog.display import STRING_MAX, TEXT_MAX
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.admin import VisibleModelAdmin, VisibleStackedInline
 from staffdesk.directory.models import Person
@@ -73,7 +74,32 @@ class FormFieldForm(forms.ModelForm):
             self.add_error("values", "A list needs its choices: one a line, as key: name.")
         if not is_list and data.get("values"):
             self.add_error("values", "Only a list question has choices: clear them.")
+        self._check_limits(data)
         return data
+
+    def _check_limits(self, data: dict[str, Any]) -> None:
+        """Each limit belongs to the datatypes it can judge; a short text holds 255 at most."""
+        datatype = data.get("datatype")
+        for names, datatypes, kind in LIMITS:
+            if datatype in datatypes:
+                continue
+            for name in names:
+                if data.get(name) not in (None, False):
+                    self.add_error(name, f"Only {kind} take this limit: clear it.")
+        length = data.get("max_length")
+        if datatype == FormField.Datatype.STRING and length and length > STRING_MAX:
+            self.add_error("max_length", f"Short text holds at most {STRING_MAX} characters.")
+        if datatype == FormField.Datatype.TEXT and length and length > TEXT_MAX:
+            self.add_error("max_length", f"Long text holds at most {TEXT_MAX:,} characters.")
+
+
+Datatype = FormField.Datatype
+# The limits of a question, the datatypes they apply to, and those datatypes in words.
+LIMITS = [
+    (("min_value", "max_value", "whole_number"), {Datatype.NUMBER}, "number questions"),
+    (("max_length",), {Datatype.STRING, Datatype.TEXT}, "text questions"),
+    (("not_in_past", "within_days"), {Datatype.DATETIME}, "date and time questions"),
+]
 
 
 class FormFieldInline(VisibleStackedInline):

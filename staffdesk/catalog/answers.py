@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from staffdesk.catalog.display import STRING_MAX, TEXT_MAX, length_limit, limit_text, number_text
 from staffdesk.catalog.models import FormField
-from staffdesk.core.errors import ValidationFailed
+from staffdesk.core import clock
+from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.ids import parse_id
+from staffdesk.directory.selectors import access_person, person_find
+from staffdesk.directory.types import Viewer
 
-STRING_MAX = 255
-TEXT_MAX = 10_000
+__all__ = ["STRING_MAX", "TEXT_MAX", "answers_validate"]
 Datatype = FormField.Datatype
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What some answers are judged against: the moment of filing, and who files (the people
+    a person answer may name are those they may see)."""
+
+    now: datetime
+    user: Viewer
 
 
 class _Invalid(Exception):
@@ -34,7 +49,8 @@ def _is_blank(value: Any) -> bool:
     )
 
 
-def _clean_string(field: FormField, value: Any, limit: int) -> str:
+def _clean_string(field: FormField, value: Any) -> str:
+    limit = length_limit(field)
     if not isinstance(value, str):
         raise _Invalid("must be text")
     value = value.strip()
@@ -59,10 +75,60 @@ def _clean_number(field: FormField, value: Any) -> int | float:
         raise _Invalid("must be a number")
     if not number.is_finite() or not math.isfinite(float(number)):
         raise _Invalid("must be a finite number")
+    _check_number_limits(field, number)
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _clean_datetime(field: FormField, value: Any) -> str:
+def _check_number_limits(field: FormField, number: Decimal) -> None:
+    """Refuse a number outside the question's limits, saying all of them ("a whole number
+    from 1 to 20, not -3")."""
+    fraction = field.whole_number and number != number.to_integral_value()
+    low = field.min_value is not None and number < field.min_value
+    high = field.max_value is not None and number > field.max_value
+    if fraction or low or high:
+        raise _Invalid(f"must be {_lowercase_first(limit_text(field))}, not {number_text(number)}")
+
+
+def _lowercase_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _check_moment_limits(field: FormField, moment: datetime, context: _Context) -> None:
+    """A date before filing, or further ahead than the question allows, is refused."""
+    local = ZoneInfo(settings.TIME_ZONE)
+    shown = f"{moment.astimezone(local):%Y-%m-%d %H:%M}"
+    if field.not_in_past and moment < context.now:
+        raise _Invalid(f"must not be in the past, not {shown}")
+    if field.within_days and moment > context.now + timedelta(days=field.within_days):
+        latest = context.now + timedelta(days=field.within_days)
+        raise _Invalid(
+            f"must be at most {field.within_days} days ahead (by {latest.astimezone(local):%Y-%m-%d}),"
+            f" not {shown}"
+        )
+
+
+def _clean_person(field: FormField, value: Any, context: _Context) -> int:
+    """The id of the active person named by an id (the API's), a username or an email (what a
+    person types without the picker), or a name only one person has."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _Invalid("must be a person: their username or email")
+    try:
+        if isinstance(value, str):
+            person = person_find(user=context.user, text=value)
+        elif (person_id := parse_id(str(value))) is not None:
+            person = access_person(user=context.user, person_id=person_id)
+        else:
+            raise NotFound(f"No person with id {value}.")
+    except NotFound as exc:
+        raise _Invalid(f"nobody with id {value} is in the directory") from exc
+    except ValidationFailed as exc:
+        raise _Invalid(_lowercase_first(exc.message)) from exc
+    if not person.is_active:
+        raise _Invalid(f"{person.display_name} is a former employee")
+    return person.pk
+
+
+def _clean_datetime(field: FormField, value: Any, context: _Context) -> str:
     if not isinstance(value, str):
         raise _Invalid("must be a date and time such as 2026-03-01T09:30")
     try:
@@ -73,6 +139,7 @@ def _clean_datetime(field: FormField, value: Any) -> str:
         raise _Invalid(f"must be a date and time such as 2026-03-01T09:30, not {value!r}")
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    _check_moment_limits(field, parsed, context)
     return parsed.astimezone(ZoneInfo("UTC")).isoformat()
 
 
@@ -98,16 +165,16 @@ def _clean_multi(field: FormField, value: Any) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _clean(field: FormField, value: Any) -> Any:
+def _clean(field: FormField, value: Any, context: _Context) -> Any:
     match field.datatype:
-        case Datatype.STRING:
-            return _clean_string(field, value, STRING_MAX)
-        case Datatype.TEXT:
-            return _clean_string(field, value, TEXT_MAX)
+        case Datatype.STRING | Datatype.TEXT:
+            return _clean_string(field, value)
         case Datatype.NUMBER:
             return _clean_number(field, value)
         case Datatype.DATETIME:
-            return _clean_datetime(field, value)
+            return _clean_datetime(field, value, context)
+        case Datatype.PERSON:
+            return _clean_person(field, value, context)
         case Datatype.SINGLEVALUELIST:
             return _clean_single(field, value)
         case Datatype.MULTIVALUELIST:
@@ -115,12 +182,21 @@ def _clean(field: FormField, value: Any) -> Any:
     raise _Invalid(f"has an unknown datatype {field.datatype!r}")
 
 
-def answers_validate(*, fields: Iterable[FormField], answers: Mapping[str, Any]) -> dict[str, Any]:
+def answers_validate(
+    *,
+    fields: Iterable[FormField],
+    answers: Mapping[str, Any],
+    user: Viewer | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """Return the cleaned answers keyed by field code, or raise ValidationFailed naming each bad field.
 
     Errors are keyed `answers.<code>`. Unknown codes are refused rather than dropped, so a
-    caller with a stale form learns about it.
+    caller with a stale form learns about it. Each question's limits (numbers, lengths,
+    dates) are checked against `now`, the moment of filing; a person answer is stored as the
+    person's id, found among the people `user` (who files) may see.
     """
+    context = _Context(now=clock.resolve(now), user=user if user is not None else AnonymousUser())
     if not isinstance(answers, Mapping):
         raise ValidationFailed(
             "answers must be an object keyed by field code.", errors={"answers": ["not an object"]}
@@ -139,7 +215,7 @@ def answers_validate(*, fields: Iterable[FormField], answers: Mapping[str, Any])
                 errors[f"answers.{field.code}"] = [f"{field.label}: this answer is required"]
             continue
         try:
-            cleaned[field.code] = _clean(field, value)
+            cleaned[field.code] = _clean(field, value, context)
         except _Invalid as exc:
             errors[f"answers.{field.code}"] = [f"{field.label}: {exc}"]
     if errors:

@@ -140,6 +140,8 @@ class FormField(models.Model):
         TEXT = "text", "Long text"
         SINGLEVALUELIST = "singlevaluelist", "Choose one"
         MULTIVALUELIST = "multivaluelist", "Choose any"
+        # Not an Open311 datatype: Open311 offers it as a string (a username or email).
+        PERSON = "person", "Person"
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fields")
     code = models.CharField(max_length=40, validators=[field_code_validator])
@@ -150,6 +152,43 @@ class FormField(models.Model):
     order = models.PositiveIntegerField(default=0)
     values = models.JSONField(
         default=list, blank=True, help_text='For lists: [{"key": "...", "name": "..."}, ...]'
+    )
+    # What an answer may be, per datatype; empty means no limit beyond the datatype's own.
+    min_value = models.DecimalField(
+        "smallest number",
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="For numbers: the smallest answer accepted.",
+    )
+    max_value = models.DecimalField(
+        "largest number",
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="For numbers: the largest answer accepted.",
+    )
+    whole_number = models.BooleanField(
+        "whole numbers only", default=False, help_text="For numbers: no fractions (1, 2, 3...)."
+    )
+    max_length = models.PositiveIntegerField(
+        "longest answer",
+        null=True,
+        blank=True,
+        help_text="For text: at most this many characters (short text takes at most 255).",
+    )
+    not_in_past = models.BooleanField(
+        "not in the past",
+        default=False,
+        help_text="For dates and times: the answer is now or later.",
+    )
+    within_days = models.PositiveIntegerField(
+        "within days",
+        null=True,
+        blank=True,
+        help_text="For dates and times: at most this many days after filing.",
     )
 
     objects = FormFieldQuerySet.as_manager()
@@ -164,6 +203,28 @@ class FormField(models.Model):
                 violation_error_message=(
                     "This service already has a question with this code: choose another code."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="form_field_min_not_above_max",
+                violation_error_code="max_value",
+                violation_error_message=(
+                    "The largest number must not be below the smallest number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_length__isnull=True) | Q(max_length__gte=1),
+                name="form_field_max_length_positive",
+                violation_error_code="max_length",
+                violation_error_message="The longest answer is at least 1 character.",
+            ),
+            models.CheckConstraint(
+                condition=Q(within_days__isnull=True) | Q(within_days__gte=1),
+                name="form_field_within_days_positive",
+                violation_error_code="within_days",
+                violation_error_message="Within days is at least 1 (tomorrow).",
             ),
         ]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
+from staffdesk.catalog.display import limit_text
+from staffdesk.catalog.models import FormField
 from staffdesk.directory.schemas import PersonRef
 
 
@@ -21,6 +23,21 @@ class FormFieldOut(Schema):
     required: bool
     order: int
     values: list[FieldValueOut]
+    min_value: float | None = Field(None, description="Numbers: the smallest accepted.")
+    max_value: float | None = Field(None, description="Numbers: the largest accepted.")
+    whole_number: bool = Field(False, description="Numbers: no fractions.")
+    max_length: int | None = Field(None, description="Text: the most characters accepted.")
+    not_in_past: bool = Field(False, description="Dates: now or later.")
+    within_days: int | None = Field(None, description="Dates: at most this many days ahead.")
+    limits: str = Field(
+        "",
+        description='The limits in words, e.g. "A whole number from 1 to 20"; a person is '
+        "answered with an id, a username or an email, and stored as the id.",
+    )
+
+    @staticmethod
+    def resolve_limits(obj: FormField) -> str:
+        return limit_text(obj)
 
 
 class ServiceOut(Schema):

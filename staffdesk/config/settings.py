@@ -156,6 +156,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "staffdesk.core.static.StaticStorage"},
 }
 STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
+STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE = env.int("STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE", default=20)
+# Django refuses a form with more files than this with a bare 400, losing everything typed;
+# set well above the product's limit, so that a form over it is parsed and comes back with
+# its answers and the limit in words (`requests.services.attachments.attachment_count_check`).
+DATA_UPLOAD_MAX_NUMBER_FILES = max(1000, 10 * STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE)
 # Uploads larger than this are streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A body other than files (JSON, form fields) over this is refused: a 413 under /api/.

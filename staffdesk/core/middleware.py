@@ -7,7 +7,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 
 from staffdesk.core.errors import NotFound
@@ -46,6 +46,13 @@ def too_large_message() -> str:
     )
 
 
+def too_many_files_message() -> str:
+    return (
+        f"Too many files: the server reads at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES:,} in one"
+        f" body, and a message takes {settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE}."
+    )
+
+
 def _message(request: HttpRequest, response: HttpResponseBase) -> str:
     status = response.status_code
     if status == 404:
@@ -67,7 +74,8 @@ class ApiErrorsMiddleware:
     this covers what comes before or around them: an unknown path (Django's 404 page), a
     method a path does not take (Ninja's and `MethodsMiddleware`'s 405), a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE (Django raises `RequestDataTooBig` when the body is first
-    read; here it is a 413 naming the limit) and any other error page. Web pages are left
+    read; here it is a 413 naming the limit), more files than DATA_UPLOAD_MAX_NUMBER_FILES
+    (`TooManyFilesSent`, likewise) and any other error page. Web pages are left
     as they are.
     """
 
@@ -86,6 +94,10 @@ class ApiErrorsMiddleware:
         return answer
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> JsonResponse | None:
-        if request.path.startswith(API_PREFIX) and isinstance(exception, RequestDataTooBig):
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, RequestDataTooBig):
             return api_error(413, too_large_message())
+        if isinstance(exception, TooManyFilesSent):
+            return api_error(413, too_many_files_message())
         return None

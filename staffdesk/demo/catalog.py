@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.demo import data
@@ -50,9 +51,19 @@ def catalog_create(*, organization: Organization, established_at: datetime) -> C
                 required=field_spec.required,
                 order=order,
                 values=[{"key": key, "name": name} for key, name in field_spec.choices],
+                min_value=_decimal(field_spec.min_value),
+                max_value=_decimal(field_spec.max_value),
+                whole_number=field_spec.whole_number,
+                max_length=field_spec.max_length,
+                not_in_past=field_spec.not_in_past,
+                within_days=field_spec.within_days,
             )
             for order, field_spec in enumerate(spec.fields, start=1)
         )
         catalog.services[spec.code] = service
         catalog.specs[spec.code] = spec
     return catalog
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))

@@ -17,7 +17,7 @@ DATA = Path(__file__).with_name("data")
 
 # A field is required unless its data says otherwise for these datatypes, optional for the
 # others (text, multivaluelist).
-REQUIRED_BY_DEFAULT = {"string", "number", "datetime", "singlevaluelist"}
+REQUIRED_BY_DEFAULT = {"string", "number", "datetime", "singlevaluelist", "person"}
 
 
 @cache
@@ -115,6 +115,13 @@ class FieldSpec:
     high: float = 0
     decimals: int = 0
     days: tuple[int, int] = (2, 30)  # datetime answers: days after filing
+    # What the form accepts (FormField's limits); the drawn answers stay within them.
+    min_value: float | None = None
+    max_value: float | None = None
+    whole_number: bool = False
+    max_length: int | None = None
+    not_in_past: bool = False
+    within_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,14 @@ def history_create(
 # --- Answers ----------------------------------------------------------------------------
 
 
-def _answer(rng: random.Random, spec: FieldSpec, filed_at: datetime) -> tuple[Any, str]:
+def _answer(
+    rng: random.Random, spec: FieldSpec, filed_at: datetime, people: list[Person]
+) -> tuple[Any, str]:
     """A valid answer to one question and how it reads in a subject line."""
     match spec.datatype:
+        case Datatype.PERSON:
+            person = rng.choice(people)
+            return person.username, person.display_name
         case Datatype.NUMBER:
             value: Any = round(rng.uniform(spec.low, spec.high), spec.decimals)
             if spec.decimals == 0:
@@ -128,6 +133,8 @@ class _Player:
         }
         self.started: set[str] = set()
         self.delays = data.delays()
+        # Who a person question names: anyone in the organization, in a fixed order.
+        self.colleagues = [people[name] for name in sorted(people) if people[name].is_active]
 
     def start_absences(self, *, until: datetime | None) -> None:
         """Record the absences that have begun by `until` (all when None), so routing sees them."""
@@ -149,7 +156,7 @@ class _Player:
         answers: dict[str, Any] = {}
         display = {"first": case.requester.first_name}
         for field_spec in spec.fields:
-            value, shown = _answer(rng, field_spec, filed_at)
+            value, shown = _answer(rng, field_spec, filed_at, self.colleagues)
             if field_spec.required or rng.random() < 0.65:
                 answers[field_spec.code] = value
                 display[field_spec.code] = shown

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from staffdesk.catalog.display import limit_text
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.errors import DomainError
 from staffdesk.open311.render import w3c
@@ -63,6 +64,18 @@ def _values(field: FormField, keys: Iterable[str] | None = None) -> list[dict[st
     return [{"key": key, "name": names.get(key, key)} for key in chosen]
 
 
+def open311_datatype(field: FormField) -> str:
+    """GeoReport v2 knows no person: a person question is a string (a username or email)."""
+    return (
+        FormField.Datatype.STRING if field.datatype == FormField.Datatype.PERSON else field.datatype
+    )
+
+
+def datatype_description(field: FormField) -> str | None:
+    """The question's limits in words ("A whole number from 1 to 20"), then its help text."""
+    return ". ".join(part for part in (limit_text(field), field.description) if part) or None
+
+
 def definition(item: Service) -> dict[str, Any]:
     """The request form, as the web UI renders it. `order` is the position in the form (from
     1), so clients sort exactly as the web UI does even where stored orders tie."""
@@ -72,9 +85,9 @@ def definition(item: Service) -> dict[str, Any]:
             {
                 "variable": True,
                 "code": field.code,
-                "datatype": field.datatype,
+                "datatype": open311_datatype(field),
                 "required": field.required,
-                "datatype_description": field.description or None,
+                "datatype_description": datatype_description(field),
                 "order": position,
                 "description": field.label,
                 "values": _values(field) if field.is_list else [],

@@ -22,6 +22,7 @@ from staffdesk.catalog.answers import answers_validate
 from staffdesk.catalog.models import Service
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.text import normalise_newlines
+from staffdesk.directory.models import Person
 from staffdesk.open311.selectors import (
     MAX_RESULTS,
     STATUS_GROUPS,
@@ -389,14 +390,14 @@ def submission(data: QueryDict) -> Submission:
     )
 
 
-def check_submission(form: Submission, *, service: Service) -> None:
+def check_submission(form: Submission, *, service: Service, requester: Person) -> None:
     """Refuse a form with problems, naming the answers' problems too, so the caller fixes
     everything in one go (the filing service would stop at the form and never see them)."""
     if not form.errors:
         return
     errors = dict(form.errors)
     try:
-        answers_validate(fields=service.fields.all(), answers=form.answers)
+        answers_validate(fields=service.fields.all(), answers=form.answers, user=requester)
     except ValidationFailed as exc:
         errors |= exc.errors
     _raise(errors)

@@ -152,7 +152,7 @@ def _file(request: HttpRequest, *, fmt: str, caller: Caller) -> HttpResponse:
     if not form.service_code:
         raise ValidationFailed("service_code is required.", errors=form.errors)
     service = selectors.access_open311_service(user=requester, code=form.service_code)
-    params.check_submission(form, service=service)
+    params.check_submission(form, service=service, requester=requester)
     created = services.open311_request_submit(
         requester=requester,
         service=service,

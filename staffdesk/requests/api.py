@@ -227,6 +227,7 @@ def attachment_upload(
     internal: Form[bool] = False,
 ) -> Status[Attachment]:
     item = selectors.access_request(user=request.user, number=number)
+    services.attachment_upload_check(files=request.FILES.getlist("file"))
     attachment = services.attachment_add(
         request=item,
         uploader=request.user,

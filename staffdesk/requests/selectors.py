@@ -411,8 +411,9 @@ class Answer:
 def request_answers(*, request: Request) -> list[Answer]:
     """The answers in form order, list keys shown by their names (one query for the fields)."""
     fields = list(request.service.fields.all())
+    names = _people_named(fields, request.answers)
     answers = [
-        _answer(field, request.answers[field.code])
+        _answer(field, request.answers[field.code], names)
         for field in fields
         if field.code in request.answers
     ]
@@ -426,8 +427,26 @@ def request_answers(*, request: Request) -> list[Answer]:
     return answers
 
 
-def _answer(field: FormField, value: JSON) -> Answer:
+def _people_named(fields: list[FormField], answers: dict[str, JSON]) -> dict[str, str]:
+    """Person answers' ids → names, in one query when the form has a person question.
+
+    The answer is part of the request, so whoever sees the request reads the name, also of
+    someone who has left since."""
+    ids = [
+        answers[field.code]
+        for field in fields
+        if field.datatype == FormField.Datatype.PERSON and isinstance(answers.get(field.code), int)
+    ]
+    if not ids:
+        return {}
+    people = Person.objects.filter(pk__in=ids)
+    return {str(person.pk): person.display_name for person in people}
+
+
+def _answer(field: FormField, value: JSON, people: dict[str, str]) -> Answer:
     names = {str(choice["key"]): str(choice["name"]) for choice in field.values}
+    if field.datatype == FormField.Datatype.PERSON:
+        names = people
     values = value if isinstance(value, list) else [value]
     text = ", ".join(names.get(str(item), str(item)) for item in values)
     if field.datatype == FormField.Datatype.DATETIME and isinstance(value, str):

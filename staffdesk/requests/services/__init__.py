@@ -1,6 +1,6 @@
 """Every write to requests: filing, the workflow, the conversation, attachments, watchers."""
 
-from staffdesk.requests.services.attachments import attachment_add
+from staffdesk.requests.services.attachments import attachment_add, attachment_upload_check
 from staffdesk.requests.services.conversation import (
     request_add_note,
     request_reply,
@@ -20,6 +20,7 @@ __all__ = [
     "Location",
     "allowed_transitions",
     "attachment_add",
+    "attachment_upload_check",
     "request_add_note",
     "request_assign",
     "request_reply",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -46,6 +46,28 @@ def stored_files_dropped_on_failure() -> Iterator[list[str]]:
         for name in names:
             default_storage.delete(name)
         raise
+
+
+def attachment_count_check(count: int, *, field: str = "file") -> None:
+    """Refuse more files than one message takes (STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE)."""
+    limit = settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE
+    if count > limit:
+        raise ValidationFailed(
+            f"{count} files were sent; at most {limit} go with one message or request. "
+            "Send the rest in a later reply, or put them in one archive (.zip).",
+            errors={field: [f"{count} files: at most {limit} at a time"]},
+        )
+
+
+def attachment_upload_check(*, files: Sequence[File]) -> None:
+    """The API takes one file per upload; a message then names up to the limit of them."""
+    if len(files) > 1:
+        limit = settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE
+        raise ValidationFailed(
+            f"{len(files)} files were sent; this endpoint takes one file (field `file`) per "
+            f"call, and a reply or note takes up to {limit} of your uploads (attachment_ids).",
+            errors={"file": [f"{len(files)} files: one per call"]},
+        )
 
 
 def _clean_filename(name: str) -> str:

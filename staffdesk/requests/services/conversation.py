@@ -12,6 +12,7 @@ from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Person
 from staffdesk.requests.models import Attachment, Request, RequestEvent, Status, Watcher
 from staffdesk.requests.selectors import allowed_transitions, can_work_on, is_requester_side
+from staffdesk.requests.services.attachments import attachment_count_check
 from staffdesk.requests.services.notify import notify, requester_audience
 from staffdesk.requests.services.workflow import _lock, apply_status
 from staffdesk.requests.sla.store import sla_refresh
@@ -37,6 +38,7 @@ def _link_attachments(
     """Tie the author's earlier uploads on this request to the message; anything else is refused."""
     if not attachment_ids:
         return
+    attachment_count_check(len(set(attachment_ids)), field="attachment_ids")
     wanted = set(attachment_ids)
     found = Attachment.objects.filter(
         pk__in=wanted, request=request, uploaded_by=author, event__kind=RequestEvent.Kind.ATTACHMENT

@@ -24,6 +24,10 @@ from staffdesk.requests.services.submit import request_submit_commit, request_su
 
 
 def _file_errors(files: Sequence[UploadedFile]) -> list[str]:
+    if len(files) > (most := settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE):
+        return [
+            f"{len(files)} files: at most {most} go with one request (choose fewer, or one .zip)"
+        ]
     limit = settings.STAFFDESK_MAX_ATTACHMENT_BYTES
     errors = []
     for upload in files:
@@ -57,7 +61,9 @@ def request_submit_with_files(
     if file_errors := _file_errors(files):
         errors = {"file": file_errors}
         try:
-            answers_validate(fields=service.fields.all(), answers=answers)
+            answers_validate(
+                fields=service.fields.all(), answers=answers, user=requester, now=moment
+            )
         except ValidationFailed as exc:
             errors = exc.errors | errors
         raise ValidationFailed(

@@ -14,6 +14,7 @@ from staffdesk.directory.models import Person
 from staffdesk.requests.models import Attachment, Request, RequestEvent
 from staffdesk.requests.services.attachments import (
     attachment_add,
+    attachment_count_check,
     stored_files_dropped_on_failure,
 )
 from staffdesk.requests.services.conversation import request_add_note, request_reply
@@ -57,6 +58,7 @@ def attachment_add_many(
     """Add several files at once; one refused file (too large, empty...) adds none."""
     if not files:
         raise ValidationFailed("Choose at least one file.", errors={"file": ["no file chosen"]})
+    attachment_count_check(len(files))
     with stored_files_dropped_on_failure() as dropped:
         return _store(
             dropped,
@@ -86,6 +88,7 @@ def request_message_post(
     message (empty, too long, not the author's to write) keeps none of them.
     """
     moment = clock.resolve(now)
+    attachment_count_check(len(files))
     with stored_files_dropped_on_failure() as dropped:
         stored = _store(
             dropped, request=request, uploader=author, files=files, is_internal=internal, now=moment

@@ -368,7 +368,9 @@ def request_submit_prepare(
         description=description,
         location=location,
     )
-    cleaned = answers_validate(fields=service.fields.all(), answers=answers)
+    cleaned = answers_validate(
+        fields=service.fields.all(), answers=answers, user=requester, now=moment
+    )
     if len(idempotency_key) > 255:
         raise ValidationFailed(
             "The Idempotency-Key is too long (at most 255 characters).",

@@ -242,6 +242,7 @@ def _page(
         "can_reopen": item.status == Status.RESOLVED
         and Status.IN_PROGRESS in detail.allowed_transitions,
         "max_upload_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
+        "max_uploads": settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE,
         "failed": failed,
         "errors": errors or {},
         "values": request.POST if failed else {},

@@ -104,6 +104,7 @@ def _page(
         "urgency": request.POST.get("urgency") or Urgency.SLOWING,
         "urgencies": Urgency.choices,
         "max_attachment_bytes": settings.STAFFDESK_MAX_ATTACHMENT_BYTES,
+        "max_attachments": settings.STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE,
         "errors": errors,
         "error": error,
         "error_summary": [
