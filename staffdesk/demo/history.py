@@ -28,6 +28,7 @@ from staffdesk.escalation.services import request_escalate
 from staffdesk.requests.models import Channel, Priority, Request, Status
 from staffdesk.requests.services import (
     request_add_note,
+    request_ask,
     request_assign,
     request_reply,
     request_set_priority,
@@ -153,7 +154,34 @@ class _Player:
                 display[field_spec.code] = shown
         subject, description = (part.format(**display) for part in rng.choice(spec.requests))
         drawn = rng.choices(list(Priority.values), (4, 18, 58, 20))[0]
-        request = request_submit(
+        if spec.information:
+            request = request_ask(
+                requester=case.requester,
+                service=self.catalog.services[spec.code],
+                question=description,
+                now=filed_at,
+            )
+        else:
+            request = self._file(case, answers, subject, description, drawn, filed_at)
+        step = _Step(self, case, request, display)
+        elapsed = minutes_ago
+        for beat, delay in zip(case.beats, delays, strict=True):
+            elapsed -= delay
+            step.run(beat, self.clock.at(elapsed))
+        return step.request
+
+    def _file(
+        self,
+        case: Case,
+        answers: dict[str, Any],
+        subject: str,
+        description: str,
+        drawn: int,
+        filed_at: datetime,
+    ) -> Request:
+        """File a case of a service with a form, as its requester would."""
+        rng, spec = self.rng, case.spec
+        return request_submit(
             requester=case.requester,
             service=self.catalog.services[spec.code],
             answers=answers,
@@ -164,12 +192,6 @@ class _Player:
             channel=rng.choices((Channel.WEB, Channel.EMAIL, Channel.API), (80, 15, 5))[0],
             now=filed_at,
         )
-        step = _Step(self, case, request, display)
-        elapsed = minutes_ago
-        for beat, delay in zip(case.beats, delays, strict=True):
-            elapsed -= delay
-            step.run(beat, self.clock.at(elapsed))
-        return step.request
 
     def worker(self, request: Request, moment: datetime) -> Person:
         """Who on the team acts: the assignee, their delegate while away, else the lead."""

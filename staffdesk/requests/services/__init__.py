@@ -7,6 +7,7 @@ from staffdesk.requests.services.conversation import (
     watcher_add,
     watcher_remove,
 )
+from staffdesk.requests.services.questions import request_ask
 from staffdesk.requests.services.routing import route_assignee
 from staffdesk.requests.services.submit import Location, request_submit
 from staffdesk.requests.services.workflow import (
@@ -21,6 +22,7 @@ __all__ = [
     "allowed_transitions",
     "attachment_add",
     "request_add_note",
+    "request_ask",
     "request_assign",
     "request_reply",
     "request_set_priority",
