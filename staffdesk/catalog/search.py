@@ -44,10 +44,10 @@ SQLITE_SCORE = (
     "SELECT -bm25(catalog_service_search, 10.0, 10.0, 3.0, 1.0) FROM catalog_service_search "
     'WHERE catalog_service_search MATCH %s AND rowid = "catalog_service"."id"'
 )
-POSTGRES_MATCH = '"catalog_service"."search_document" @@ to_tsquery(\'english\', %s)'
+POSTGRES_MATCH = '"catalog_service"."service_search_document" @@ to_tsquery(\'english\', %s)'
 POSTGRES_SCORE = (
-    'CASE WHEN "catalog_service"."search_document" @@ to_tsquery(\'english\', %s) '
-    'THEN ts_rank("catalog_service"."search_document", to_tsquery(\'english\', %s)) END'
+    'CASE WHEN "catalog_service"."service_search_document" @@ to_tsquery(\'english\', %s) '
+    'THEN ts_rank("catalog_service"."service_search_document", to_tsquery(\'english\', %s)) END'
 )
 
 

@@ -46,7 +46,8 @@ SQLITE_TRIGGERS = {
         'VALUES (new.id, new.name, new.keywords, new."group", new.description); END'
     ),
 }
-PG_COLUMN = "search_document"
+# Not "search_document": requests have one, and the request list's search joins both tables.
+PG_COLUMN = "service_search_document"
 
 
 def _pg_part(column: str, weight: str) -> str:
