@@ -155,6 +155,8 @@ STORAGES = {
     # WhiteNoise sends them compressed and cached for a year; see core/static.py.
     "staticfiles": {"BACKEND": "staffdesk.core.static.StaticStorage"},
 }
+# The catalog's "ask anything" service (a code): search ends with it whatever the query.
+STAFFDESK_GENERAL_SERVICE = env("STAFFDESK_GENERAL_SERVICE", default="service-desk")
 STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE = env.int("STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE", default=20)
 # Django refuses a form with more files than this with a bare 400, losing everything typed;

@@ -30,6 +30,7 @@ from staffdesk.escalation.services import escalation_evaluate, request_escalate
 from staffdesk.requests.models import Channel, Priority, Request, Status, Urgency
 from staffdesk.requests.services import (
     request_add_note,
+    request_ask,
     request_assign,
     request_reply,
     request_set_priority,
@@ -163,7 +164,37 @@ class _Player:
         subject, description = (part.format(**display) for part in rng.choice(spec.requests))
         # How urgent it is for the requester, in their words; it sets the starting priority.
         urgency = rng.choices(list(Urgency.values), (22, 58, 20))[0]
-        request = request_submit(
+        if spec.information:
+            request = request_ask(
+                requester=case.requester,
+                service=self.catalog.services[spec.code],
+                question=description,
+                now=filed_at,
+            )
+        else:
+            request = self._file(case, answers, subject, description, urgency, filed_at)
+        step = _Step(self, case, request, display)
+        elapsed = minutes_ago
+        for beat, delay in zip(case.beats, delays, strict=True):
+            elapsed -= delay
+            moment = self.clock.at(elapsed)
+            _escalations_until(request, moment)
+            step.run(beat, moment)
+        _escalations_until(request, self.clock.now)
+        return step.request
+
+    def _file(
+        self,
+        case: Case,
+        answers: dict[str, Any],
+        subject: str,
+        description: str,
+        urgency: str,
+        filed_at: datetime,
+    ) -> Request:
+        """File a case of a service with a form, as its requester would."""
+        rng, spec = self.rng, case.spec
+        return request_submit(
             requester=case.requester,
             service=self.catalog.services[spec.code],
             answers=answers,
@@ -175,15 +206,6 @@ class _Player:
             channel=rng.choices((Channel.WEB, Channel.EMAIL, Channel.API), (80, 15, 5))[0],
             now=filed_at,
         )
-        step = _Step(self, case, request, display)
-        elapsed = minutes_ago
-        for beat, delay in zip(case.beats, delays, strict=True):
-            elapsed -= delay
-            moment = self.clock.at(elapsed)
-            _escalations_until(request, moment)
-            step.run(beat, moment)
-        _escalations_until(request, self.clock.now)
-        return step.request
 
     def worker(self, request: Request, moment: datetime) -> Person:
         """Who on the team acts: the assignee, their delegate while away, else the lead."""

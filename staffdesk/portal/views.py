@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from staffdesk.catalog.selectors import catalog_list
+from staffdesk.catalog.selectors import catalog_search
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.portal.forms import HomeSearchForm
@@ -25,9 +25,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search box and my open requests; typing in the box asks for the results alone."""
     search = HomeSearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    # One more than shown, to know whether to say the list was cut.
-    found = list(catalog_list(user=request.user, query=query)[: SEARCH_LIMIT + 1]) if query else []
-    results = {"query": query, "services": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
+    found = catalog_search(user=request.user, query=query, limit=SEARCH_LIMIT)
+    results = {
+        "query": query,
+        "services": found.services,
+        "more": found.more,
+        "general": found.general,
+    }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "portal/partials/service_results.html", results)
     mine = request_list(

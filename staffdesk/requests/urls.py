@@ -8,6 +8,7 @@ urlpatterns = [
     path("", lists.mine, name="mine"),
     path("queue/", lists.queue, name="queue"),
     path("new/<str:service_code>", file_views.request_new, name="new"),
+    path("new/<str:service_code>/ask", file_views.request_question, name="ask"),
     path("<str:number>", detail.request_detail, name="detail"),
     path("<str:number>/reply", detail.request_reply, name="reply"),
     path("<str:number>/note", detail.request_note, name="note"),

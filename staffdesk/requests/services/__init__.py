@@ -7,6 +7,7 @@ from staffdesk.requests.services.conversation import (
     watcher_add,
     watcher_remove,
 )
+from staffdesk.requests.services.questions import request_ask
 from staffdesk.requests.services.routing import route_assignee
 from staffdesk.requests.services.submit import Location, request_submit
 from staffdesk.requests.services.workflow import (
@@ -22,6 +23,7 @@ __all__ = [
     "attachment_add",
     "attachment_upload_check",
     "request_add_note",
+    "request_ask",
     "request_assign",
     "request_reply",
     "request_set_priority",

@@ -104,11 +104,14 @@ def _check_filing(
     subject: str,
     description: str,
     location: Location,
+    asking: bool = False,
 ) -> None:
     errors: dict[str, list[str]] = _location_errors(location)
     if not service.is_active:
         errors["service"] = [f"the service {service.code!r} is no longer offered"]
-    elif service.fulfilment != Service.Fulfilment.REQUEST:
+    elif asking and service.fulfilment == Service.Fulfilment.REQUEST:
+        errors["service"] = [f"{service.name} has a request form: file the request instead"]
+    elif service.fulfilment != Service.Fulfilment.REQUEST and not asking:
         errors["service"] = [f"{service.name} is information only; read its description instead"]
     if problem := Priority.problem(priority):
         errors["priority"] = [problem]
@@ -303,8 +306,13 @@ def request_submit(
     location: Location | None = None,
     idempotency_key: str = "",
     now: datetime | None = None,
+    asking: bool = False,
 ) -> Request:
-    """File a request; with an idempotency key, a retry of the same body returns the same request."""
+    """File a request; with an idempotency key, a retry of the same body returns the same request.
+
+    `asking`: a question about an information-only service (`questions.request_ask`), which
+    only then may be filed; routed, timed and notified like any request of the service.
+    """
     return request_submit_commit(
         request_submit_prepare(
             requester=requester,
@@ -319,6 +327,7 @@ def request_submit(
             location=location,
             idempotency_key=idempotency_key,
             now=now,
+            asking=asking,
         )
     )
 
@@ -337,6 +346,7 @@ def request_submit_prepare(
     location: Location | None = None,
     idempotency_key: str = "",
     now: datetime | None = None,
+    asking: bool = False,
 ) -> Filing:
     """Every check and read of filing (answers, permissions, routing, the agreement), before
     any transaction: on SQLite the write lock is then held only for the writes.
@@ -367,6 +377,7 @@ def request_submit_prepare(
         subject=subject,
         description=description,
         location=location,
+        asking=asking,
     )
     cleaned = answers_validate(
         fields=service.fields.all(), answers=answers, user=requester, now=moment

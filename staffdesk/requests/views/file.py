@@ -20,6 +20,7 @@ from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests.forms import RequestDetailsForm, parse
 from staffdesk.requests.models import Request, Urgency
 from staffdesk.requests.services.filing import request_submit_with_files
+from staffdesk.requests.services.questions import request_ask
 
 # Error key → id of the input it is shown beside (the answers' ids come from the form).
 FIELD_IDS = {
@@ -28,6 +29,7 @@ FIELD_IDS = {
     "urgency": "urgency-blocking",
     "on_behalf_of": "on-behalf-of",
     "file": "attachments",
+    "question": "question",
 }
 
 
@@ -49,6 +51,21 @@ def request_new(request: AuthenticatedHttpRequest, service_code: str) -> HttpRes
     except (ValidationFailed, PermissionDenied) as exc:
         return _page(request, service, error=exc)
     messages.success(request, f"Request {created.number} filed; {_who_is_on_it(created)}.")
+    return redirect("requests:detail", created.number)
+
+
+@allow_methods("POST")
+@login_required
+def request_question(request: AuthenticatedHttpRequest, service_code: str) -> HttpResponse:
+    """An information-only service's "Ask a question": a request to its point person."""
+    service = _access(request, service_code)
+    try:
+        created = request_ask(
+            requester=request.user, service=service, question=request.POST.get("question", "")
+        )
+    except (ValidationFailed, PermissionDenied) as exc:
+        return _page(request, service, error=exc)
+    messages.success(request, f"Question sent as {created.number}; {_who_is_on_it(created)}.")
     return redirect("requests:detail", created.number)
 
 
