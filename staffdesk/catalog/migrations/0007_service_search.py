@@ -13,7 +13,7 @@ from staffdesk.catalog import search_schema
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0005_constraint_messages")]
+    dependencies = [("catalog", "0006_form_field_limits")]
 
     operations = [
         migrations.RunPython(search_schema.create_in_migration, search_schema.drop_in_migration)
