@@ -174,13 +174,14 @@ class _Player:
         else:
             request = self._file(case, answers, subject, description, urgency, filed_at)
         step = _Step(self, case, request, display)
-        elapsed = minutes_ago
+        elapsed, last = minutes_ago, filed_at
         for beat, delay in zip(case.beats, delays, strict=True):
             elapsed -= delay
             moment = self.clock.at(elapsed)
-            _escalations_until(request, moment)
+            _escalations_until(request, moment, after=last)
             step.run(beat, moment)
-        _escalations_until(request, self.clock.now)
+            last = moment
+        _escalations_until(request, self.clock.now, after=last)
         return step.request
 
     def _file(
@@ -231,15 +232,16 @@ def _fit(delays: list[float], *, budget: float) -> list[float]:
     return [1 + (delay - 1) * scale for delay in delays]
 
 
-def _escalations_until(request: Request, until: datetime) -> None:
-    """Fire the request's levels that fell due before `until`, each at the instant it did,
-    as the worker would have while the story went on: the demo leaves no level overdue
-    (its first tick then fires nothing) and no burst of escalations at the present."""
+def _escalations_until(request: Request, until: datetime, *, after: datetime) -> None:
+    """Fire the request's levels that fell due before `until`, each at the instant it did
+    (but not before `after`, the story's last step, so the timeline stays in order), as the
+    worker would have while the story went on: the demo leaves no level overdue (its first
+    tick then fires nothing) and no burst of escalations at the present."""
     for _ in range(100):  # each level fires once: a handful of rounds at most
         due = Request.objects.values_list("next_escalation_at", flat=True).get(pk=request.pk)
         if due is None or due > until:
             return
-        escalation_evaluate(request=request, now=due)
+        escalation_evaluate(request=request, now=max(due, after))
     raise RuntimeError(f"{request.number}: escalation levels keep falling due")
 
 
@@ -339,7 +341,7 @@ class _Step:
         request = self.request
         when = max(moment, request.response_due_at or moment)
         if when <= self.player.clock.at(NEWEST_MINUTES_AGO):
-            _escalations_until(request, when)
+            _escalations_until(request, when, after=moment)
             # Refused while the level told last is within its response window: they wait.
             with suppress(Conflict):
                 request_escalate(

@@ -23,12 +23,20 @@ REASON = "The new analyst starts on Monday and has nothing to work on."
 def overdue(org, agreement):
     """IT's two-level ladder and a laptop request nobody has answered for ten days."""
     policy = PolicyFactory(name="IT escalation", department=org.it)
-    LevelFactory(policy=policy, name="Point person", share=True, notify_point_person=True)
+    # No response window: the journey escalates twice in a row (test_cool_down.py has them).
+    LevelFactory(
+        policy=policy,
+        name="Point person",
+        share=True,
+        notify_point_person=True,
+        response_window_minutes=0,
+    )
     LevelFactory(
         policy=policy,
         name="Department lead",
         clock=WatchedClock.RESOLUTION,
         notify_lead=True,
+        response_window_minutes=0,
     )
     return request_submit(
         requester=org.requester,
