@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
 from staffdesk.catalog.models import FormField
@@ -241,7 +242,8 @@ def _escalations_until(request: Request, until: datetime, *, after: datetime) ->
         due = Request.objects.values_list("next_escalation_at", flat=True).get(pk=request.pk)
         if due is None or due > until:
             return
-        escalation_evaluate(request=request, now=max(due, after))
+        latest = request.events.aggregate(latest=Max("created_at"))["latest"] or after
+        escalation_evaluate(request=request, now=max(due, after, latest))
     raise RuntimeError(f"{request.number}: escalation levels keep falling due")
 
 
