@@ -11,7 +11,7 @@ follows it), so results appear while the word is being typed.
 
 SQLite ranks with bm25 (name 10, keywords 10, group 3, description 1); PostgreSQL with
 ts_rank over the weighted document (A, A, B, C). The objects behind both are in
-`search_schema`, made by migration catalog/0006.
+`search_schema`, made by migration catalog/0007.
 """
 
 from __future__ import annotations
