@@ -69,10 +69,11 @@ def table(report: dict) -> str:
     ]
     if report["scenarios"]:
         server, load = report["server"], report["load"]
-        threads = server.get("threads") or "default"
+        threads = server.get("threads")
+        per_worker = "1 thread" if threads == 1 else f"{threads or 'default'} threads"
         lines[0] += (
             f", {server.get('name', DEFAULT_SERVER)} ({server['software']}, "
-            f"{server['workers']} workers x {threads} threads), wrk -t{load['threads']} "
+            f"{server['workers']} worker{'s' * (server['workers'] != 1)} x {per_worker}), wrk -t{load['threads']} "
             f"-c{load['connections']}, {report['runs']} runs of {report['duration_s']} s per "
             "scenario; median [min-max]; load average before "
             + " ".join(str(value) for value in report["machine"]["loadavg_before"])

@@ -707,7 +707,7 @@ def http_scenarios(
     for name, title in FLOOR_SCENARIOS.items():
         if not selected(name):
             continue
-        server = Server(choice, name, env)
+        server = Server(choice, name, env, CACHE / f"server-{choice.name}-{name}.log")
         log(f"starting {choice.label()} on {server.base} for {name}")
         server.start()
         try:
@@ -721,7 +721,7 @@ def http_scenarios(
         results.scenarios += scenarios
     if any(selected(name) for name in STAFFDESK_SCENARIOS):
         numbers = sample_numbers(env)
-        server = Server(choice, "staffdesk", env)
+        server = Server(choice, "staffdesk", env, CACHE / f"server-{choice.name}-staffdesk.log")
         log(f"starting {choice.label()} on {server.base} for staffdesk against {config.db}")
         server.start()
         try:

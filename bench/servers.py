@@ -160,9 +160,12 @@ def free_port() -> int:
 class Server:
     """One application served by one server choice, on a free loopback port."""
 
-    def __init__(self, choice: ServerChoice, app: str, env: dict) -> None:
+    def __init__(self, choice: ServerChoice, app: str, env: dict, log: Path | None = None) -> None:
         self.choice = choice
         self.app = app
+        # The server's own output (waitress warns of every queued request under load, granian
+        # of its thread count): in `log` when given, so the bench's lines stay readable.
+        self.log = log
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         path = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
@@ -178,12 +181,19 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - our own server
-            self.choice.command(self.app, self.port),
-            env=self.env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
+        output = self.log.open("w") if self.log else None
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - our own server
+                self.choice.command(self.app, self.port),
+                env=self.env,
+                cwd=ROOT,
+                start_new_session=True,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+            )
+        finally:
+            if output:
+                output.close()
         ready = self.base + APPS[self.app][2]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -193,10 +203,18 @@ class Server:
             except httpx.HTTPError:
                 pass
             if self.process.poll() is not None:
-                raise SystemExit(f"{self.choice.name} exited before it served {self.app}")
+                raise SystemExit(
+                    f"{self.choice.name} exited before it served {self.app}{self._tail()}"
+                )
             time.sleep(0.3)
         self.stop()
-        raise SystemExit(f"{self.choice.name} did not answer within 60 s")
+        raise SystemExit(f"{self.choice.name} did not answer within 60 s{self._tail()}")
+
+    def _tail(self) -> str:
+        if not self.log or not self.log.exists():
+            return ""
+        lines = self.log.read_text(errors="replace").splitlines()[-20:]
+        return f"; the end of {self.log}:\n" + "\n".join(lines)
 
     def pids(self) -> list[int]:
         """The server's process, then its children (the workers)."""
