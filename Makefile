@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# make bench: BENCH_DB=sqlite|postgres, BENCH_REQUESTS (default 1000000), BENCH_QUICK=1 (100k, short runs)
+# make bench: BENCH_DB=sqlite|postgres, BENCH_REQUESTS (default 1000000), BENCH_QUICK=1 (100k, short runs),
+# BENCH_SERVER=gunicorn-sync (default)|gunicorn-gthread|granian|waitress, or several comma-separated
 BENCH_DB ?= sqlite
 BENCH_REQUESTS ?=
 BENCH_QUICK ?=
@@ -56,11 +57,12 @@ test-browser: $(STAMP)
 screenshots: $(STAMP)
 	STAFFDESK_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser tests/browser/test_demo_pages.py
 
-# Benchmarks (bench/run.py, docs/performance.md): seed once into bench/cache, serve with
-# gunicorn, load with wrk, write bench/results/<date>-<db>.json and print the table.
+# Benchmarks (bench/run.py, docs/performance.md): seed once into bench/cache, serve the floors
+# and staffdesk with each BENCH_SERVER, load with wrk, write bench/results/<date>-<db>[-<server>].json
+# and print the tables (bench/compare.py puts two results files side by side).
 bench: $(STAMP)
 	BENCH_DB=$(BENCH_DB) BENCH_REQUESTS=$(BENCH_REQUESTS) BENCH_QUICK=$(BENCH_QUICK) \
-		$(BIN)/python bench/run.py
+		$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

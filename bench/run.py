@@ -1,4 +1,6 @@
-"""`make bench`: seed (once, cached), serve with gunicorn, load with wrk, report.
+"""`make bench`: seed (once, cached), serve, load with wrk, report.
+
+    python -m bench.run     (from the repository's root; `make bench` runs it so)
 
 Configured by the environment (the Makefile passes its variables through):
 
@@ -12,6 +14,13 @@ Configured by the environment (the Makefile passes its variables through):
                     worker-tick scenarios (bench/tick.py), which run after the HTTP ones
     BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
     BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
+    BENCH_SERVER    gunicorn-sync (default), gunicorn-gthread, granian or waitress, or several
+                    comma-separated: each serves every scenario in turn (bench/servers.py),
+                    writes its own results file, and a table compares them at the end
+
+Each server serves, one after the other: the bare WSGI floor, the minimal Django floor
+(bench/floor/), then staffdesk. Every scenario is also reported as a share of the minimal
+Django floor's throughput on the same server (`share_of_floor`).
 
 The seeded database is a cache (bench/cache/<n>.sqlite3, or the PostgreSQL database
 bench_<n>) with a marker of what it holds (a .json beside the file; the database's comment).
@@ -27,12 +36,11 @@ of filing a request.
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -45,15 +53,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench.report import comparison, result_name, share_of_floor, table
+from bench.servers import DEFAULT_SERVER, HOST, Server, ServerChoice, server_choices
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 CACHE = BENCH / "cache"
 RESULTS = BENCH / "results"
 BIN = Path(sys.executable).parent
 STAFFDESK = str(BIN / "staffdesk")
-HOST = "127.0.0.1"
-# gunicorn's documentation recommends (2 x cores) + 1 sync workers: 5 on this 2-core machine.
-WORKERS = 2 * (os.cpu_count() or 1) + 1
 CONNECTIONS = 16
 WRK_THREADS = 2
 OPEN = "new,acknowledged,in_progress,waiting_on_requester"
@@ -83,6 +91,7 @@ class Config:
     only: set[str]
     profile: str
     pg_url: str
+    servers: list[ServerChoice]
 
     @classmethod
     def from_env(cls) -> Config:
@@ -103,6 +112,7 @@ class Config:
             pg_url=(
                 os.environ.get("BENCH_PG_URL", "") or "postgres://postgres@127.0.0.1:5432"
             ).rstrip("/"),
+            servers=server_choices(os.environ.get("BENCH_SERVER", "")),
         )
 
 
@@ -280,74 +290,7 @@ class Database:
         return "PostgreSQL " + self._psql("SHOW server_version").split()[0]
 
 
-# --- the server -----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn with the production settings, on a free loopback port."""
-
-    def __init__(self, env: dict) -> None:
-        self.port = free_port()
-        self.base = f"http://{HOST}:{self.port}"
-        self.env = {
-            **env,
-            "DEBUG": "false",
-            "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-            "ALLOWED_HOSTS": HOST,
-            "STAFFDESK_BASE_URL": self.base,
-        }
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        args = [
-            str(BIN / "gunicorn"),
-            "staffdesk.config.wsgi:application",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--log-level",
-            "warning",
-            # Long enough for the slowest first page on a cold cache; a real deployment
-            # keeps gunicorn's default of 30 s.
-            "--timeout",
-            "120",
-        ]
-        self.process = subprocess.Popen(  # noqa: S603 - our own server
-            args, env=self.env, cwd=ROOT, start_new_session=True
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/signin/", timeout=5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited before it served a page")
-            time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer within 60 s")
-
-    def pids(self) -> list[int]:
-        assert self.process is not None
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
-        return [self.process.pid, *workers]
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+# --- the server (bench/servers.py) ------------------------------------------------
 
 
 def peak_memory_mb(pids: list[int]) -> dict[str, float]:
@@ -607,90 +550,7 @@ def commit() -> str:
         return "unknown"
 
 
-# --- report ---------------------------------------------------------------------------
-
-
-def _cell(stats: dict, digits: int = 1) -> str:
-    return f"{stats['median']:.{digits}f} [{stats['min']:.{digits}f}-{stats['max']:.{digits}f}]"
-
-
-def table(report: dict) -> str:
-    lines = [
-        f"staffdesk bench: {report['database']['engine']}, "
-        f"{report['dataset']['requests']:,} requests",
-        "",
-    ]
-    if report["scenarios"]:
-        lines[0] += (
-            f", {report['server']['workers']} gunicorn workers, wrk -t{WRK_THREADS} "
-            f"-c{CONNECTIONS}, {report['runs']} runs of {report['duration_s']} s per scenario; "
-            "median [min-max]"
-        )
-        header = (
-            f"{'scenario':<30} {'req/s':>22} {'p50 ms':>22} {'p95 ms':>22} {'p99 ms':>22} "
-            f"{'err':>4}"
-        )
-        lines += [header, "-" * len(header)]
-        for result in report["scenarios"].values():
-            lines.append(
-                f"{result['title']:<30} {_cell(result['rps']):>22} "
-                f"{_cell(result['p50_ms']):>22} {_cell(result['p95_ms']):>22} "
-                f"{_cell(result['p99_ms']):>22} {result['errors']:>4}"
-            )
-        memory = report["memory_mb"]
-        lines += [
-            "",
-            f"peak resident memory (VmHWM): master {memory['master']} MB, workers "
-            + ", ".join(f"{mb} MB" for mb in memory["workers"])
-            + f" (max {memory['max_worker']} MB)",
-        ]
-    if report.get("profile"):
-        profiled = report["profile"]
-        lines += [
-            "",
-            f"py-spy profile of {profiled['scenario']} ({profiled['samples']:,} samples, "
-            f"{profiled['folded']}), by innermost frame:",
-            *(f"  {share:5.1f} %  {layer}" for layer, share in profiled["share_percent"].items()),
-        ]
-    if report.get("seed_seconds") is not None:
-        lines.append(f"seeded in {report['seed_seconds']:.1f} s")
-    if report.get("ticks"):
-        lines += ["", *tick_lines(report["ticks"])]
-    return "\n".join(lines)
-
-
-def tick_lines(ticks: dict) -> list[str]:
-    idle, due, arithmetic = ticks["idle"], ticks.get("due"), ticks["arithmetic"]
-    indexed = idle["indexed"]
-    lines = [
-        f"worker ticks at the end of the seeded history ({ticks['now']}); "
-        f"median [min-max] of {len(idle['sla_tick']['ms']['runs'])} runs",
-        f"  {'sla_tick, nothing due':<34} {_cell(idle['sla_tick']['ms'], 2):>22} ms, "
-        f"{idle['sla_tick']['queries']} queries; {indexed['next_check_at']:,} requests in "
-        "its index",
-        f"  {'escalation_tick, nothing due':<34} {_cell(idle['escalation_tick']['ms'], 2):>22} ms, "
-        f"{idle['escalation_tick']['queries']} queries; {indexed['next_escalation_at']:,} "
-        f"requests in its index ({indexed['open']:,} open)",
-    ]
-    if due:
-        lines.append(
-            f"  {due['requests_due']:,} requests due: one escalation_tick took "
-            f"{due['seconds']:.2f} s ({due['cpu_seconds']:.2f} s of CPU in the worker) and "
-            f"fired {due['fired']:,} levels (ledger "
-            f"{due['ledger_rows']:,}, timeline {due['timeline_rows']:,}, outbox "
-            f"{due['notification_rows']:,} rows; {due['per_10k_escalations_s']} s per 10,000 "
-            f"levels); a second tick fired {due['fired_by_a_second_tick']}"
-        )
-    lines.append(
-        f"  business-time arithmetic of a filing: sla_state "
-        f"{_cell(arithmetic['sla_state_at_filing_us'])} µs, add_business_time "
-        f"{_cell(arithmetic['add_business_time_us'])} µs per call ({arithmetic['calendar']})"
-    )
-    plans = [f"  plan, {name}: {idle[name]['plan']}" for name in ("sla_tick", "escalation_tick")]
-    return lines + plans
-
-
-HTTP_SCENARIOS = {
+STAFFDESK_SCENARIOS = {
     "create_api",
     "queue_api",
     "queue_html",
@@ -698,8 +558,15 @@ HTTP_SCENARIOS = {
     "detail_html",
     "search_api",
     "search_api_c1",
-    "floor_api",
+    "me_api",
 }
+# The floors (bench/floor/), each its own application on the same server: a minimal Django
+# project's JSON view, the one every scenario is reported against, and a bare WSGI callable.
+FLOOR_SCENARIOS = {
+    "floor_wsgi": "floor: bare WSGI hello-world",
+    "floor_django": "floor: minimal Django, one JSON view",
+}
+HTTP_SCENARIOS = STAFFDESK_SCENARIOS | set(FLOOR_SCENARIOS)
 
 
 @dataclass
@@ -710,107 +577,170 @@ class HttpResults:
     profiled: dict | None
 
 
-def http_scenarios(config: Config, env: dict, constants: dict, wrk: str, stamp: str) -> HttpResults:
-    """Serve the copy with gunicorn and load each selected scenario with wrk."""
-    numbers = sample_numbers(env)
-    server = Server(env)
-    log(f"starting gunicorn ({WORKERS} workers) on {server.base} against {config.db}")
-    server.start()
+def staffdesk_scenarios(base: str, constants: dict, numbers: list[str]) -> list[Scenario]:
+    """staffdesk's scenarios, with the tokens and the session they need from the server."""
+    password, search_word = constants["PASSWORD"], constants["SEARCH_WORD"]
+    agent_token = token_for(base, constants["BENCH_AGENT"], password)
+    employee_token = token_for(base, constants["BENCH_EMPLOYEE"], password)
+    cookie = session_cookie(base, constants["BENCH_AGENT"], password)
+    body = json.dumps(
+        {
+            "service": constants["BENCH_SERVICE"],
+            "subject": "Replacement laptop",
+            "description": "The screen of my laptop flickers; a replacement please.",
+            "answers": {
+                "location": "City Hall, floor 2",
+                "category": "standard",
+                "quantity": 1,
+            },
+            "priority": 3,
+        }
+    )
+    bearer = f"Bearer {agent_token}"
+    return [
+        Scenario(
+            "create_api",
+            "create (API, 3-field form)",
+            ["/api/v1/requests"],
+            auth=f"Bearer {employee_token}",
+            method="POST",
+            body=body,
+        ),
+        Scenario(
+            "queue_api",
+            "queue first page (API, 50)",
+            [f"/api/v1/requests?department=IT&status={OPEN}&limit=50"],
+            auth=bearer,
+        ),
+        Scenario(
+            "queue_html",
+            "queue first page (HTML)",
+            ["/requests/queue/?department=IT"],
+            cookie=cookie,
+        ),
+        Scenario(
+            "detail_api",
+            "request detail (API)",
+            [f"/api/v1/requests/{number}" for number in numbers],
+            auth=bearer,
+        ),
+        Scenario(
+            "detail_html",
+            "request detail (HTML)",
+            [f"/requests/{number}" for number in numbers],
+            cookie=cookie,
+        ),
+        Scenario(
+            "search_api",
+            f"search '{search_word}' (API, agent)",
+            [f"/api/v1/requests?q={search_word}&limit=50"],
+            auth=bearer,
+        ),
+        # What one person searching sees when the server is not saturated: at 16
+        # connections the latency above is mostly the queue in front of the workers.
+        Scenario(
+            "search_api_c1",
+            f"search '{search_word}' (API, agent, 1 at a time)",
+            [f"/api/v1/requests?q={search_word}&limit=50"],
+            auth=bearer,
+            connections=1,
+        ),
+        # The cheapest authenticated call: token check, one small read, JSON. Its distance
+        # from floor_django is staffdesk's own cost per request.
+        Scenario("me_api", "GET /api/v1/me (API)", ["/api/v1/me"], auth=bearer),
+    ]
+
+
+def head_keeps_the_connection(base: str) -> None:
+    """HEAD then GET on one keep-alive connection through a real client: a body sent after
+    a HEAD response would be read as the next response's status line. Refuses the server
+    otherwise (issue 11, fixed in staffdesk.config.wsgi; checked under every server)."""
+    connection = http.client.HTTPConnection(HOST, int(base.rsplit(":", 1)[1]), timeout=30)
     try:
-        password, search_word = constants["PASSWORD"], constants["SEARCH_WORD"]
-        agent_token = token_for(server.base, constants["BENCH_AGENT"], password)
-        employee_token = token_for(server.base, constants["BENCH_EMPLOYEE"], password)
-        cookie = session_cookie(server.base, constants["BENCH_AGENT"], password)
-        body = json.dumps(
-            {
-                "service": constants["BENCH_SERVICE"],
-                "subject": "Replacement laptop",
-                "description": "The screen of my laptop flickers; a replacement please.",
-                "answers": {
-                    "location": "City Hall, floor 2",
-                    "category": "standard",
-                    "quantity": 1,
-                },
-                "priority": 3,
-            }
-        )
-        bearer = f"Bearer {agent_token}"
-        scenarios = [
-            Scenario(
-                "create_api",
-                "create (API, 3-field form)",
-                ["/api/v1/requests"],
-                auth=f"Bearer {employee_token}",
-                method="POST",
-                body=body,
-            ),
-            Scenario(
-                "queue_api",
-                "queue first page (API, 50)",
-                [f"/api/v1/requests?department=IT&status={OPEN}&limit=50"],
-                auth=bearer,
-            ),
-            Scenario(
-                "queue_html",
-                "queue first page (HTML)",
-                ["/requests/queue/?department=IT"],
-                cookie=cookie,
-            ),
-            Scenario(
-                "detail_api",
-                "request detail (API)",
-                [f"/api/v1/requests/{number}" for number in numbers],
-                auth=bearer,
-            ),
-            Scenario(
-                "detail_html",
-                "request detail (HTML)",
-                [f"/requests/{number}" for number in numbers],
-                cookie=cookie,
-            ),
-            Scenario(
-                "search_api",
-                f"search '{search_word}' (API, agent)",
-                [f"/api/v1/requests?q={search_word}&limit=50"],
-                auth=bearer,
-            ),
-            # What one person searching sees when the server is not saturated: at 16
-            # connections the latency above is mostly the queue in front of 5 workers.
-            Scenario(
-                "search_api_c1",
-                f"search '{search_word}' (API, agent, 1 at a time)",
-                [f"/api/v1/requests?q={search_word}&limit=50"],
-                auth=bearer,
-                connections=1,
-            ),
-            # The framework's floor: token check, one small read, JSON. No scenario can be
-            # faster than this on the same server.
-            Scenario("floor_api", "floor: GET /api/v1/me (API)", ["/api/v1/me"], auth=bearer),
-        ]
-        if config.only:
-            scenarios = [s for s in scenarios if s.name in config.only]
-        for scenario in scenarios:
-            check_once(server.base, scenario)
-            wrk_once(wrk, server.base, scenario, 2)  # warm-up: connections, caches
-            for index in range(config.runs):
-                result = wrk_once(wrk, server.base, scenario, config.duration)
-                scenario.runs.append(result)
-                log(
-                    f"{scenario.name} run {index + 1}/{config.runs}: {result['rps']:.1f} req/s, "
-                    f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms"
+        for method in ("HEAD", "GET", "HEAD", "GET"):
+            connection.request(method, "/signin/")
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200 or (method == "HEAD") != (body == b""):
+                raise SystemExit(
+                    f"{method} /signin/ after a HEAD on one connection answered "
+                    f"{response.status} with {len(body)} bytes"
                 )
-        profiled = None
-        if config.profile:
-            chosen = next((s for s in scenarios if s.name == config.profile), None)
-            if chosen is None:
-                raise SystemExit(f"BENCH_PROFILE: no scenario {config.profile!r}")
-            log(f"profiling {chosen.name} with py-spy")
-            profiled = profile(server, wrk, chosen, config.duration, stamp)
-        pids = server.pids()
-        peaks = peak_memory_mb(pids)
+    except (http.client.HTTPException, OSError) as error:
+        raise SystemExit(
+            f"HEAD on a keep-alive connection broke the next request: {error}"
+        ) from error
     finally:
-        server.stop()
-    return HttpResults(scenarios, peaks, pids, profiled)
+        connection.close()
+
+
+def measure(config: Config, wrk: str, base: str, scenarios: list[Scenario]) -> None:
+    for scenario in scenarios:
+        check_once(base, scenario)
+        wrk_once(wrk, base, scenario, 2)  # warm-up: connections, caches
+        for index in range(config.runs):
+            result = wrk_once(wrk, base, scenario, config.duration)
+            scenario.runs.append(result)
+            log(
+                f"{scenario.name} run {index + 1}/{config.runs}: {result['rps']:.1f} req/s, "
+                f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms"
+            )
+
+
+def http_scenarios(
+    config: Config, choice: ServerChoice, env: dict, constants: dict, wrk: str, prefix: str
+) -> HttpResults:
+    """Serve each application with `choice` and load its selected scenarios with wrk: the
+    floors first, each on its own server, then staffdesk on the copy."""
+
+    def selected(name: str) -> bool:
+        return not config.only or name in config.only
+
+    results = HttpResults([], {}, [], None)
+
+    def profile_if_asked(server: Server, scenarios: list[Scenario]) -> None:
+        chosen = next((s for s in scenarios if s.name == config.profile), None)
+        if chosen is not None:
+            log(f"profiling {chosen.name} with py-spy")
+            results.profiled = profile(server, wrk, chosen, config.duration, prefix)
+
+    for name, title in FLOOR_SCENARIOS.items():
+        if not selected(name):
+            continue
+        server = Server(choice, name, env, CACHE / f"server-{choice.name}-{name}.log")
+        log(f"starting {choice.label()} on {server.base} for {name}")
+        server.start()
+        try:
+            scenarios = [Scenario(name, title, ["/"])]
+            measure(config, wrk, server.base, scenarios)
+            profile_if_asked(server, scenarios)
+        finally:
+            clean = server.stop()
+        if not clean:
+            log(f"{choice.name} serving {name} did not stop on SIGTERM within 30 s: killed")
+        results.scenarios += scenarios
+    if any(selected(name) for name in STAFFDESK_SCENARIOS):
+        numbers = sample_numbers(env)
+        server = Server(choice, "staffdesk", env, CACHE / f"server-{choice.name}-staffdesk.log")
+        log(f"starting {choice.label()} on {server.base} for staffdesk against {config.db}")
+        server.start()
+        try:
+            head_keeps_the_connection(server.base)
+            scenarios = [
+                s for s in staffdesk_scenarios(server.base, constants, numbers) if selected(s.name)
+            ]
+            measure(config, wrk, server.base, scenarios)
+            profile_if_asked(server, scenarios)
+            results.pids = server.pids()
+            results.peaks = peak_memory_mb(results.pids)
+        finally:
+            clean = server.stop()
+        if not clean:
+            log(f"{choice.name} serving staffdesk did not stop on SIGTERM within 30 s: killed")
+        results.scenarios += scenarios
+    if config.profile and results.profiled is None:
+        raise SystemExit(f"BENCH_PROFILE: no scenario {config.profile!r} was run")
+    return results
 
 
 def tick_scenarios(config: Config, env: dict, history_end: str) -> dict:
@@ -834,6 +764,55 @@ def tick_scenarios(config: Config, env: dict, history_end: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def build_report(
+    *,
+    config: Config,
+    choice: ServerChoice,
+    database: Database,
+    cached: dict,
+    seed_seconds: float | None,
+    load_before: tuple[float, float, float],
+    served: HttpResults,
+    ticks: dict | None,
+) -> dict:
+    workers = [served.peaks[str(pid)] for pid in served.pids[1:] if str(pid) in served.peaks]
+    scenarios = {
+        s.name: {
+            "title": s.title,
+            "connections": s.connections,
+            **summarise(s.runs),
+            "runs": s.runs,
+        }
+        for s in served.scenarios
+    }
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "kernel": platform.release(),
+            "loadavg_before": [round(value, 2) for value in load_before],
+        },
+        "database": {"engine": database.server_version(), "kind": config.db},
+        "dataset": cached,
+        "seed_seconds": seed_seconds,
+        "server": choice.describe(),
+        "load": {"tool": "wrk", "threads": WRK_THREADS, "connections": CONNECTIONS},
+        "quick": config.quick,
+        "runs": config.runs,
+        "duration_s": config.duration,
+        "scenarios": share_of_floor(scenarios),
+        "memory_mb": {
+            "master": served.peaks.get(str(served.pids[0])) if served.pids else None,
+            "workers": workers,
+            "max_worker": max(workers, default=None),
+        },
+        "ticks": ticks,
+        "profile": served.profiled,
+    }
+
+
 def main() -> None:
     config = Config.from_env()
     run_http = not config.only or bool(config.only & HTTP_SCENARIOS)
@@ -848,66 +827,52 @@ def main() -> None:
         "generator": constants["GENERATOR_VERSION"],
     }
     cached, seed_seconds = database.prepare(marker)
-    env = database.env(database.working_copy())
-    # Other work on the machine skews every figure; the report says how busy it was.
-    load_before = os.getloadavg()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    http = HttpResults([], {}, [], None)
-    ticks = None
-    try:
-        if run_http:
-            http = http_scenarios(config, env, constants, wrk, stamp)
-        if run_ticks:
-            ticks = tick_scenarios(config, env, cached["history_end"])
-    finally:
-        database.drop_working_copy()
-    workers = [http.peaks[str(pid)] for pid in http.pids[1:] if str(pid) in http.peaks]
-    report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": commit(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "kernel": platform.release(),
-            "loadavg_before": [round(value, 2) for value in load_before],
-        },
-        "database": {"engine": database.server_version(), "kind": config.db},
-        "dataset": cached,
-        "seed_seconds": seed_seconds,
-        "server": {"software": "gunicorn (sync workers)", "workers": WORKERS},
-        "load": {"tool": "wrk", "threads": WRK_THREADS, "connections": CONNECTIONS},
-        "quick": config.quick,
-        "runs": config.runs,
-        "duration_s": config.duration,
-        "scenarios": {
-            s.name: {
-                "title": s.title,
-                "connections": s.connections,
-                **summarise(s.runs),
-                "runs": s.runs,
-            }
-            for s in http.scenarios
-        },
-        "memory_mb": {
-            "master": http.peaks.get(str(http.pids[0])) if http.pids else None,
-            "workers": workers,
-            "max_worker": max(workers, default=None),
-        },
-        "ticks": ticks,
-        "profile": http.profiled,
-    }
-    suffix = (
-        ""
-        if config.requests == 1_000_000 and not config.quick
-        else ("-quick" if config.quick and config.requests == 100_000 else f"-{config.requests}")
-    )
-    if config.only:
-        suffix += "-only-" + "-".join(sorted(config.only))
-    target = RESULTS / f"{stamp}-{config.db}{suffix}.json"
-    target.write_text(json.dumps(report, indent=2) + "\n")
-    print()
-    print(table(report))
-    print(f"\nwritten to {target.relative_to(ROOT)}")
+    reports = []
+    for index, choice in enumerate(config.servers):
+        # Each server gets its own fresh copy: the requests one server's create scenario
+        # filed do not weigh on the next.
+        env = database.env(database.working_copy())
+        # Other work on the machine skews every figure; the report says how busy it was.
+        load_before = os.getloadavg()
+        served = HttpResults([], {}, [], None)
+        ticks = None
+        prefix = stamp if choice.name == DEFAULT_SERVER else f"{stamp}-{choice.name}"
+        try:
+            if run_http:
+                served = http_scenarios(config, choice, env, constants, wrk, prefix)
+            # The ticks do not depend on the server: measured once, with the first.
+            if run_ticks and index == 0:
+                ticks = tick_scenarios(config, env, cached["history_end"])
+        finally:
+            database.drop_working_copy()
+        report = build_report(
+            config=config,
+            choice=choice,
+            database=database,
+            cached=cached,
+            seed_seconds=seed_seconds if index == 0 else None,
+            load_before=load_before,
+            served=served,
+            ticks=ticks,
+        )
+        name = result_name(
+            stamp=stamp,
+            db=config.db,
+            requests=config.requests,
+            quick=config.quick,
+            only=config.only,
+            server=choice.name,
+        )
+        target = RESULTS / name
+        target.write_text(json.dumps(report, indent=2) + "\n")
+        print()
+        print(table(report))
+        print(f"\nwritten to {target.relative_to(ROOT)}")
+        reports.append(report)
+    if len(reports) > 1 and run_http:
+        print()
+        print(comparison(reports))
 
 
 if __name__ == "__main__":
