@@ -9,7 +9,8 @@ Configured by the environment (the Makefile passes its variables through):
     BENCH_RUNS      measured runs per scenario (default 3; the median is reported)
     BENCH_DURATION  seconds per run (default 30, 5 in quick mode)
     BENCH_ONLY      comma-separated scenario names to run (default: all); `ticks` names the
-                    worker-tick scenarios (bench/tick.py), which run after the HTTP ones
+                    worker-tick scenarios (bench/tick.py), which run after the HTTP ones;
+                    `scaleout` the PostgreSQL scale-out run (bench/scaleout.py), which runs last
     BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
     BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
 
@@ -896,6 +897,11 @@ def main() -> None:
         "ticks": ticks,
         "profile": http.profiled,
     }
+    sys.path.insert(0, str(ROOT))  # bench/scaleout.py, two servers and two workers, imports run
+    from bench import scaleout
+
+    scaled = scaleout.scaleout(config, database, constants) if scaleout.selected(config) else None
+    report["scaleout"] = scaled
     suffix = (
         ""
         if config.requests == 1_000_000 and not config.quick
@@ -907,6 +913,8 @@ def main() -> None:
     target.write_text(json.dumps(report, indent=2) + "\n")
     print()
     print(table(report))
+    if scaled:
+        print("\n" + "\n".join(scaleout.lines(scaled)))
     print(f"\nwritten to {target.relative_to(ROOT)}")
 
 
