@@ -21,8 +21,9 @@ database. The run:
 How late the work was done is recorded by the database itself: a trigger installed on the
 copy only (`TRACE_SQL`) writes one row whenever a request's `next_check_at` or
 `next_escalation_at` that had passed is moved on (its due time, the moment of the write and
-the transaction), and one per ledger row inserted; the lag of a piece of work is the moment
-it was written minus the moment it fell due. The mails the workers send go to files
+the transaction, and when that transaction began: the claim), and one per ledger row
+inserted; the lag of a piece of work is the moment it was written minus the moment it fell
+due, of which the wait for a claim is the moment its transaction began minus the same. The mails the workers send go to files
 (Django's file backend) and are counted by their Message-ID.
 """
 
@@ -79,7 +80,8 @@ CREATE TABLE bench_tick_trace (
     clock text NOT NULL,
     due_at timestamptz NOT NULL,
     done_at timestamptz NOT NULL,
-    txid bigint NOT NULL
+    txid bigint NOT NULL,
+    claimed_at timestamptz NOT NULL
 );
 CREATE TABLE bench_fired_trace (
     request_id bigint NOT NULL,
@@ -92,12 +94,13 @@ BEGIN
     IF OLD.next_check_at <= clock_timestamp()
        AND NEW.next_check_at IS DISTINCT FROM OLD.next_check_at THEN
         INSERT INTO bench_tick_trace
-        VALUES (OLD.id, 'sla', OLD.next_check_at, clock_timestamp(), txid_current());
+        VALUES (OLD.id, 'sla', OLD.next_check_at, clock_timestamp(), txid_current(), now());
     END IF;
     IF OLD.next_escalation_at <= clock_timestamp()
        AND NEW.next_escalation_at IS DISTINCT FROM OLD.next_escalation_at THEN
         INSERT INTO bench_tick_trace
-        VALUES (OLD.id, 'escalation', OLD.next_escalation_at, clock_timestamp(), txid_current());
+        VALUES (OLD.id, 'escalation', OLD.next_escalation_at, clock_timestamp(), txid_current(),
+                now());
     END IF;
     RETURN NEW;
 END $$;
@@ -178,6 +181,7 @@ class Traced:
     due_at: datetime
     done_at: datetime
     txid: int
+    claimed_at: datetime | None = None  # when the transaction began
 
 
 def first_per_transaction(rows: Iterable[Traced]) -> list[Traced]:
@@ -371,7 +375,7 @@ def trace_report(url: str, *, start: datetime, interval: float) -> dict:
     rows = [
         Traced(*row)
         for row in _query(
-            url, "SELECT request_id, clock, due_at, done_at, txid FROM bench_tick_trace"
+            url, "SELECT request_id, clock, due_at, done_at, txid, claimed_at FROM bench_tick_trace"
         )
     ]
     work = first_per_transaction(rows)
@@ -404,6 +408,15 @@ def trace_report(url: str, *, start: datetime, interval: float) -> dict:
         ),
         "escalation_levels_fired": lag_summary(lags(fired_pairs), interval)
         | {"untraced": len(fired) - len(fired_pairs)},
+        # The part of the lag spent waiting for a tick to claim the work (the rest is the
+        # tick's own work on the batch): at most one interval by the worker's cadence.
+        "claim_wait": {
+            clock: lag_summary(
+                lags((r.due_at, r.claimed_at) for r in during if r.clock == clock and r.claimed_at),
+                interval,
+            )
+            for clock in ("sla", "escalation")
+        },
         # Outbox rows are due when written: the tick that fired a level mails it, unless
         # another worker's email task gets there first.
         "mail_delivered": lag_summary(lags(mail), interval),
@@ -633,13 +646,12 @@ def lines(report: dict) -> list[str]:
             f"  {'both ports':<24} {name:<11} {total['rps']:>9.1f} req/s  worst p99 "
             f"{total['worst_p99_ms']:>7.1f} ms  errors {total['errors']}"
         )
-    for name in (
-        "sla_refreshes",
-        "escalation_evaluations",
-        "escalation_levels_fired",
-        "mail_delivered",
-    ):
-        entry = lag[name]
+    timed = [
+        (name, lag[name])
+        for name in ("sla_refreshes", "escalation_evaluations", "escalation_levels_fired")
+    ]
+    timed += [(f"claim wait, {clock}", entry) for clock, entry in lag["claim_wait"].items()]
+    for name, entry in [*timed, ("mail_delivered", lag["mail_delivered"])]:
         out.append(
             f"  lag, {name:<24} {entry['count']:>6} done; p50 {entry['p50_s']} s, p99 "
             f"{entry['p99_s']} s, max {entry['max_s']} s; {entry['over_interval']} over the interval"
