@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -504,52 +505,56 @@ def scaleout(config: Config, database: Database, constants: dict) -> dict:
         for index in range(WORKER_PROCESSES)
     ]
     try:
-        _query(url, TRACE_SQL)
-        log("scaleout: draining the backlog the seeded history leaves due")
-        backlog = drain(env)
-        log(
-            f"scaleout: {backlog['ticks']} ticks in {backlog['seconds']:.1f} s drained "
-            f"{backlog['handled']}"
-        )
-        numbers = sample_numbers(env)
-        for server in servers:
-            server.start()
-        log("scaleout: gunicorn on " + ", ".join(s.base for s in servers) + f" ({WORKERS} each)")
-        password = constants["PASSWORD"]
-        tokens = {
-            "agent": token_for(servers[0].base, constants["BENCH_AGENT"], password),
-            "employee": token_for(servers[0].base, constants["BENCH_EMPLOYEE"], password),
-        }
-        loads = {server.base: scenarios_for(constants, tokens, numbers) for server in servers}
-        for base, scenarios in loads.items():
-            for scenario in scenarios:
-                check_once(base, scenario)
-                wrk_once(wrk, base, scenario, 2)  # warm-up: connections, caches
-        for worker in workers:
-            worker.start()
-        time.sleep(interval)  # both workers booted and ticking
-        start_epoch = time.time() + 1
-        scheduled = schedule_due(url, start=start_epoch, seconds=seconds, per_second=DUE_PER_SECOND)
-        log(
-            f"scaleout: {seconds} s of load on {SERVERS} ports with {WORKER_PROCESSES} workers "
-            f"every {interval} s; due during it: {scheduled['sla']} SLA checks, "
-            f"{scheduled['escalation']} escalations"
-        )
-        load_before = os.getloadavg()
-        start = _query(url, "SELECT now()")[0][0]
-        jobs = [(base, s) for base, scenarios in loads.items() for s in scenarios]
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            futures = [pool.submit(wrk_once, wrk, base, s, seconds) for base, s in jobs]
-            results = [future.result() for future in futures]
-        end = _query(url, "SELECT now()")[0][0]
-        load_after = os.getloadavg()
-        time.sleep(GRACE_TICKS * interval)
-    finally:
-        codes = [worker.stop() for worker in workers]
-        for server in servers:
-            server.stop()
-    try:
-        report = {
+        try:
+            _query(url, TRACE_SQL)
+            log("scaleout: draining the backlog the seeded history leaves due")
+            backlog = drain(env)
+            log(
+                f"scaleout: {backlog['ticks']} ticks in {backlog['seconds']:.1f} s drained "
+                f"{backlog['handled']}"
+            )
+            numbers = sample_numbers(env)
+            for server in servers:
+                server.start()
+            log(
+                "scaleout: gunicorn on " + ", ".join(s.base for s in servers) + f" ({WORKERS} each)"
+            )
+            password = constants["PASSWORD"]
+            tokens = {
+                "agent": token_for(servers[0].base, constants["BENCH_AGENT"], password),
+                "employee": token_for(servers[0].base, constants["BENCH_EMPLOYEE"], password),
+            }
+            loads = {server.base: scenarios_for(constants, tokens, numbers) for server in servers}
+            for base, scenarios in loads.items():
+                for scenario in scenarios:
+                    check_once(base, scenario)
+                    wrk_once(wrk, base, scenario, 2)  # warm-up: connections, caches
+            for worker in workers:
+                worker.start()
+            time.sleep(interval)  # both workers booted and ticking
+            start_epoch = time.time() + 1
+            scheduled = schedule_due(
+                url, start=start_epoch, seconds=seconds, per_second=DUE_PER_SECOND
+            )
+            log(
+                f"scaleout: {seconds} s of load on {SERVERS} ports with {WORKER_PROCESSES} workers "
+                f"every {interval} s; due during it: {scheduled['sla']} SLA checks, "
+                f"{scheduled['escalation']} escalations"
+            )
+            load_before = os.getloadavg()
+            start = _query(url, "SELECT now()")[0][0]
+            jobs = [(base, s) for base, scenarios in loads.items() for s in scenarios]
+            with ThreadPoolExecutor(len(jobs)) as pool:
+                futures = [pool.submit(wrk_once, wrk, base, s, seconds) for base, s in jobs]
+                results = [future.result() for future in futures]
+            end = _query(url, "SELECT now()")[0][0]
+            load_after = os.getloadavg()
+            time.sleep(GRACE_TICKS * interval)
+        finally:
+            codes = [worker.stop() for worker in workers]
+            for server in servers:
+                server.stop()
+        report: dict = {
             "servers": SERVERS,
             "gunicorn_workers_each": WORKERS,
             "worker_processes": WORKER_PROCESSES,
@@ -571,9 +576,14 @@ def scaleout(config: Config, database: Database, constants: dict) -> dict:
                 for worker, code in zip(workers, codes, strict=True)
             ],
         }
+        report["checks"] = checks(report)
+        if not report["checks"]["workers_without_errors"]:
+            report["worker_logs"] = str(logs)  # kept, to read
     finally:
         database.drop_working_copy()
-    report["checks"] = checks(report)
+        shutil.rmtree(mail_dir, ignore_errors=True)
+    if "worker_logs" not in report:
+        shutil.rmtree(logs, ignore_errors=True)
     return report
 
 
