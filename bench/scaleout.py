@@ -22,9 +22,10 @@ How late the work was done is recorded by the database itself: a trigger install
 copy only (`TRACE_SQL`) writes one row whenever a request's `next_check_at` or
 `next_escalation_at` that had passed is moved on (its due time, the moment of the write and
 the transaction, and when that transaction began: the claim), and one per ledger row
-inserted; the lag of a piece of work is the moment it was written minus the moment it fell
-due, of which the wait for a claim is the moment its transaction began minus the same. The mails the workers send go to files
-(Django's file backend) and are counted by their Message-ID.
+inserted. The lag of a piece of work is the moment it was written minus the moment it fell
+due; the wait for a claim, part of it, is the moment its transaction began minus the same.
+The mails the workers send go to files (Django's file backend) and are counted by their
+Message-ID.
 """
 
 from __future__ import annotations
