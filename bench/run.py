@@ -11,7 +11,8 @@ Configured by the environment (the Makefile passes its variables through):
     BENCH_RUNS      measured runs per scenario (default 3; the median is reported)
     BENCH_DURATION  seconds per run (default 30, 5 in quick mode)
     BENCH_ONLY      comma-separated scenario names to run (default: all); `ticks` names the
-                    worker-tick scenarios (bench/tick.py), which run after the HTTP ones
+                    worker-tick scenarios (bench/tick.py), which run after the HTTP ones;
+                    `scaleout` the PostgreSQL scale-out run (bench/scaleout.py), which runs last
     BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
     BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
     BENCH_SERVER    gunicorn-sync (default), gunicorn-gthread, granian or waitress, or several
@@ -846,6 +847,14 @@ def main() -> None:
                 ticks = tick_scenarios(config, env, cached["history_end"])
         finally:
             database.drop_working_copy()
+        # The scale-out run (bench/scaleout.py) takes its own copy, two servers and two workers.
+        from bench import scaleout
+
+        scaled = (
+            scaleout.scaleout(config, database, constants, choice)
+            if scaleout.selected(config)
+            else None
+        )
         report = build_report(
             config=config,
             choice=choice,
@@ -864,10 +873,13 @@ def main() -> None:
             only=config.only,
             server=choice.name,
         )
+        report["scaleout"] = scaled
         target = RESULTS / name
         target.write_text(json.dumps(report, indent=2) + "\n")
         print()
         print(table(report))
+        if scaled:
+            print("\n" + "\n".join(scaleout.lines(scaled)))
         print(f"\nwritten to {target.relative_to(ROOT)}")
         reports.append(report)
     if len(reports) > 1 and run_http:

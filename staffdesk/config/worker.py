@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable
 
 from django.db import close_old_connections, connections
@@ -36,14 +38,26 @@ def tick() -> dict[str, int]:
     return done
 
 
+def next_tick(started: float, now: float, interval: float) -> float:
+    """When the tick after one that started at `started` starts: one interval after it, so
+    that due work waits at most one interval for a claim however long the tick took; at
+    once when the tick outlasted the interval (the missed starts are not made up)."""
+    return max(started + interval, now)
+
+
 def run(stop: threading.Event, *, interval: float) -> None:
     logger.info("worker started (every %.1f s)", interval)
+    # Workers started together would claim at the same instants for ever (a tick starts
+    # every interval, not an interval after the last one ended): a random phase spreads
+    # them, so that with several the wait for the next claim is shorter.
+    stop.wait(random.uniform(0, interval))
     try:
         while not stop.is_set():
+            started = time.monotonic()
             handled = tick()
             if any(handled.values()):
                 logger.info("worker: %s", ", ".join(f"{k} {v}" for k, v in handled.items() if v))
-            stop.wait(interval)
+            stop.wait(next_tick(started, time.monotonic(), interval) - time.monotonic())
     finally:
         # This thread's connections; with CONN_MAX_AGE they would outlive a stopped loop.
         connections.close_all()

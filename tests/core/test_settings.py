@@ -100,3 +100,17 @@ def test_the_default_time_zone_is_the_demo_organizations(tmp_path):
         tmp_path, "shell", "-c", "from django.conf import settings; print(settings.TIME_ZONE)"
     )
     assert result.stdout.strip().splitlines()[-1] == "America/New_York", result.stderr
+
+
+def test_server_side_cursors_can_be_turned_off_for_a_transaction_pooler(tmp_path):
+    # Behind PgBouncer in transaction mode `sla-rebuild`'s cursor would be looked for on
+    # another server connection ("portal ... does not exist"); docs/deploy.md.
+    script = (
+        "from django.db import connection; "
+        "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    default = _run(tmp_path, "shell", "-c", script)
+    pooled = _run(tmp_path, "shell", "-c", script, DISABLE_SERVER_SIDE_CURSORS="true")
+    assert default.returncode == 0 and pooled.returncode == 0, default.stderr + pooled.stderr
+    assert default.stdout.strip().splitlines()[-1] == "False"
+    assert pooled.stdout.strip().splitlines()[-1] == "True"
