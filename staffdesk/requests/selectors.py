@@ -9,7 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from staffdesk.catalog.models import FormField, Service
+from staffdesk.catalog.selectors import service_list
 from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.generations import generation_of
 from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, Total, count_up_to, paginate_by_id, paginate_by_keys
 from staffdesk.core.types import JSON
@@ -311,6 +313,25 @@ def request_counts(*, user: Viewer, filters: RequestFilters | None = None) -> di
     by_status = dict.fromkeys(Status.values, 0)
     by_status.update(dict(rows))
     return by_status
+
+
+# The generation every change to what filing reads per service bumps (services/routing.py).
+ROUTING_GENERATION = "routing"
+
+
+def service_for_filing(*, user: Viewer, code: str) -> Service:
+    """`access_service` for filing: with the routing generation read in the same statement,
+    and without the form, which filing takes from its per-process cache."""
+    service = (
+        service_list(user=user)
+        .prefetch_related(None)
+        .annotate(routing_generation=generation_of(ROUTING_GENERATION))
+        .filter(code=code)
+        .first()
+    )
+    if service is None:
+        raise NotFound(f"No service with code {code!r}.")
+    return service
 
 
 def access_request(*, user: Viewer, number: str) -> Request:
