@@ -286,6 +286,6 @@ def cases(org):
 def _fresh_filing_cache():
     """Each test's database starts again at the same routing generation with other rows: a
     process's cache of what filing reads must not carry one test's rows into the next."""
-    from staffdesk.requests.services.routing import filing_cache_clear
+    from staffdesk.requests.filing_cache import filing_cache_clear
 
     filing_cache_clear()

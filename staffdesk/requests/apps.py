@@ -7,9 +7,9 @@ class RequestsConfig(AppConfig):
     verbose_name = "Requests"
 
     def ready(self) -> None:
+        from staffdesk.requests.filing_cache import connect_invalidation
         from staffdesk.requests.models import OPEN_STATUSES
         from staffdesk.requests.notification_kinds import register_kinds
-        from staffdesk.requests.services.routing import connect_invalidation
         from staffdesk.sla.statuses import register_request_statuses
 
         register_kinds()

@@ -89,3 +89,39 @@ def test_a_change_made_by_another_process_is_honoured_by_the_next_filing(
     }
     subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
     assert _assignee(_file(client, token)) == org.it_backup
+
+
+def test_the_cached_service_is_what_access_service_gives_each_role(org):
+    """The cache serves an active service read for one person to the next: the same object
+    `access_service` (through `visible_to`) gives every role, field for field."""
+    from staffdesk.catalog.selectors import access_service
+    from staffdesk.requests.selectors import service_for_filing
+
+    people = [org.requester, org.it_agent, org.it_lead, org.hr_agent, org.admin, org.unrelated]
+    for person in people:  # the first fills the cache, the others read it
+        cached = service_for_filing(user=person, code="it-laptop")
+        read = access_service(user=person, code="it-laptop")
+        assert cached.__dict__.keys() >= {f.attname for f in read._meta.concrete_fields}
+        assert [getattr(cached, f.attname) for f in read._meta.concrete_fields] == [
+            getattr(read, f.attname) for f in read._meta.concrete_fields
+        ]
+        assert (cached.department, cached.point_person, cached.backup) == (
+            read.department,
+            read.point_person,
+            read.backup,
+        )
+
+
+def test_a_withdrawn_service_is_hidden_again_from_those_outside_its_team(org, client):
+    """Withdrawing a service (inactive: only its team sees it) takes it out of the cache: an
+    employee filing next is told there is no such service, as before it was ever cached."""
+    _, token = api_token_create(person=org.requester, name="t")
+    assert _file(client, token).status_code == 201
+    org.laptop.is_active = False
+    org.laptop.save()
+    refused = _file(client, token)
+    assert refused.status_code == 404
+    _, agent_token = api_token_create(person=org.it_agent, name="t")
+    told = _file(client, agent_token)  # the team sees it, and is told it is withdrawn
+    assert told.status_code == 422
+    assert "no longer offered" in told.json()["errors"]["service"][0]

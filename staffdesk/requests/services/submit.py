@@ -19,6 +19,7 @@ from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Department, Person
 from staffdesk.directory.selectors import is_agent_of, is_lead_of, is_org_admin
+from staffdesk.notifications.selectors import email_turned_off
 from staffdesk.requests.models import (
     Channel,
     IdempotencyKey,
@@ -32,6 +33,7 @@ from staffdesk.requests.services.routing import filing_form, filing_routing
 from staffdesk.requests.sla.store import sla_fill_new
 from staffdesk.sla.models import Agreement
 
+ASSIGNED = "request_assigned"
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 20_000
 LOCATION_MAX = 255
@@ -157,6 +159,7 @@ class _Routing:
     assignee: Person | None
     customer_department_id: int | None
     agreement: Agreement | None
+    email_off: set[tuple[int, str]]  # the assignee's, for "request_assigned"
 
 
 def _routing(
@@ -167,7 +170,12 @@ def _routing(
         service=service, customer_department_id=customer_department_id, on=timezone.localdate(now)
     )
     return _Routing(
-        assignee=assignee, customer_department_id=customer_department_id, agreement=agreement
+        assignee=assignee,
+        customer_department_id=customer_department_id,
+        agreement=agreement,
+        email_off=email_turned_off(person_ids=[assignee.pk], kinds=[ASSIGNED])
+        if assignee is not None
+        else set(),
     )
 
 
@@ -263,10 +271,11 @@ def _create(
         notify(
             [assignee],
             request=request,
-            kind="request_assigned",
+            kind=ASSIGNED,
             actor=requester,
             public=True,  # routing, and the description the requester gave
             now=now,
+            email_off=routing.email_off,
             subject=f"Assigned to you: {request.subject}",
             body=(
                 f"{request.number} ({service.name}, {request.get_priority_display()}) from "
