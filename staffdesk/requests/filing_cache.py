@@ -69,8 +69,6 @@ class _GenerationCache:
             self._generation = None
 
 
-
-
 cache = _GenerationCache(CACHE_SIZE)
 
 
