@@ -5,8 +5,9 @@ its team, its point person and backup (and their delegates), the agreement that 
 They change rarely (an admin edits a service, a person sets an absence), so each process
 keeps them, keyed by the `routing` generation (`core.generations`): every save or delete of
 a department, service, form field, person, team membership, agreement, its targets or
-customers, or business calendar bumps it in the change's own transaction (the receivers
-below, connected in `apps.py`), and filing reads it (one indexed row) before anything else.
+customers, or business calendar bumps it (the receivers below, connected in `apps.py`):
+inside the change's transaction before the change, or, outside any transaction, right after
+it; and filing reads it (one indexed row) before anything else.
 So the next filing in any process after a change reads the inputs again.
 
 Signals rather than a bump in each service: they also catch the admin's saves, and these
@@ -22,7 +23,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.core.generations import generation_bump, generation_read
@@ -80,18 +82,39 @@ def filing_cache_clear() -> None:
     cache.clear()
 
 
-def _bump(**_: Any) -> None:
-    generation_bump(ROUTING)
-
-
-def _person_saved(*, update_fields: frozenset[str] | None = None, **_: Any) -> None:
-    if update_fields is None or not update_fields <= _PERSON_IRRELEVANT:
+def _before(**_: Any) -> None:
+    # In a transaction, before the change: every transaction that changes these rows takes
+    # the generation row's lock first, so two of them cannot deadlock on it (PostgreSQL).
+    if connection.in_atomic_block:
         generation_bump(ROUTING)
 
 
-def _customers_changed(*, action: str, **_: Any) -> None:
-    if action.startswith("post_"):
+def _after(**_: Any) -> None:
+    # Outside a transaction, after the change has committed: a filing that read the old
+    # generation meanwhile read the new rows, never the other way round.
+    if not connection.in_atomic_block:
         generation_bump(ROUTING)
+
+
+def _routing_relevant(update_fields: frozenset[str] | None) -> bool:
+    return update_fields is None or not update_fields <= _PERSON_IRRELEVANT
+
+
+def _person_before(*, update_fields: frozenset[str] | None = None, **_: Any) -> None:
+    if _routing_relevant(update_fields):
+        _before()
+
+
+def _person_after(*, update_fields: frozenset[str] | None = None, **_: Any) -> None:
+    if _routing_relevant(update_fields):
+        _after()
+
+
+def _customers_changing(*, action: str, **_: Any) -> None:
+    if action.startswith("pre_"):
+        _before()
+    elif action.startswith("post_"):
+        _after()
 
 
 def connect_invalidation() -> None:
@@ -105,10 +128,15 @@ def connect_invalidation() -> None:
         AgreementTarget,
         BusinessCalendar,
     ):
-        post_save.connect(_bump, sender=model, dispatch_uid=f"routing-saved-{model.__name__}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"routing-deleted-{model.__name__}")
-    post_save.connect(_person_saved, sender=Person, dispatch_uid="routing-saved-Person")
-    post_delete.connect(_bump, sender=Person, dispatch_uid="routing-deleted-Person")
+        name = model.__name__
+        pre_save.connect(_before, sender=model, dispatch_uid=f"routing-saving-{name}")
+        post_save.connect(_after, sender=model, dispatch_uid=f"routing-saved-{name}")
+        pre_delete.connect(_before, sender=model, dispatch_uid=f"routing-deleting-{name}")
+        post_delete.connect(_after, sender=model, dispatch_uid=f"routing-deleted-{name}")
+    pre_save.connect(_person_before, sender=Person, dispatch_uid="routing-saving-Person")
+    post_save.connect(_person_after, sender=Person, dispatch_uid="routing-saved-Person")
+    pre_delete.connect(_before, sender=Person, dispatch_uid="routing-deleting-Person")
+    post_delete.connect(_after, sender=Person, dispatch_uid="routing-deleted-Person")
     m2m_changed.connect(
-        _customers_changed, sender=Agreement.customers.through, dispatch_uid="routing-customers"
+        _customers_changing, sender=Agreement.customers.through, dispatch_uid="routing-customers"
     )

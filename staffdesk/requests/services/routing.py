@@ -39,15 +39,15 @@ def route_assignee(*, service: Service, on: date) -> Person | None:
     return None
 
 
-def _generation(service: Service) -> int:
-    """The routing generation read with the service, or (service loaded otherwise) now."""
+def routing_generation(service: Service) -> int:
+    """The routing generation read with the service (`selectors.service_for_filing`), or, for
+    a service loaded otherwise, read now."""
     value = getattr(service, "routing_generation", None)
     return current_generation() if value is None else int(value)
 
 
-def filing_form(service: Service) -> list[FormField]:
+def filing_form(service: Service, *, generation: int) -> list[FormField]:
     """The service's form fields in form order, as filing validates answers against them."""
-    generation = _generation(service)
     key = ("form", service.pk)
     found, fields = cache.get(generation, key)
     if not found:
@@ -57,10 +57,9 @@ def filing_form(service: Service) -> list[FormField]:
 
 
 def filing_routing(
-    *, service: Service, customer_department_id: int | None, on: date
+    *, service: Service, customer_department_id: int | None, on: date, generation: int
 ) -> tuple[Person | None, Agreement | None]:
     """Who gets a new request of this service on `on`, and which agreement applies to it."""
-    generation = _generation(service)
     key = ("routing", service.pk, customer_department_id, on)
     found, value = cache.get(generation, key)
     if not found:

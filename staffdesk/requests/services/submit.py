@@ -29,7 +29,11 @@ from staffdesk.requests.models import (
     Urgency,
 )
 from staffdesk.requests.services.notify import notify
-from staffdesk.requests.services.routing import filing_form, filing_routing
+from staffdesk.requests.services.routing import (
+    filing_form,
+    filing_routing,
+    routing_generation,
+)
 from staffdesk.requests.sla.store import sla_fill_new
 from staffdesk.sla.models import Agreement
 
@@ -163,18 +167,27 @@ class _Routing:
 
 
 def _routing(
-    *, service: Service, requester: Person, on_behalf_of: Person | None, now: datetime
+    *,
+    service: Service,
+    requester: Person,
+    on_behalf_of: Person | None,
+    now: datetime,
+    generation: int,
 ) -> _Routing:
     customer_department_id = (on_behalf_of or requester).department_id
     assignee, agreement = filing_routing(
-        service=service, customer_department_id=customer_department_id, on=timezone.localdate(now)
+        service=service,
+        customer_department_id=customer_department_id,
+        on=timezone.localdate(now),
+        generation=generation,
     )
+    mailed = assignee is not None and assignee.pk != requester.pk  # never told of one's own
     return _Routing(
         assignee=assignee,
         customer_department_id=customer_department_id,
         agreement=agreement,
         email_off=email_turned_off(person_ids=[assignee.pk], kinds=[ASSIGNED])
-        if assignee is not None
+        if mailed and assignee is not None
         else set(),
     )
 
@@ -401,8 +414,12 @@ def request_submit_prepare(
         location=location,
         asking=asking,
     )
+    generation = routing_generation(service)
     cleaned = answers_validate(
-        fields=filing_form(service), answers=answers, user=requester, now=moment
+        fields=filing_form(service, generation=generation),
+        answers=answers,
+        user=requester,
+        now=moment,
     )
     if len(idempotency_key) > 255:
         raise ValidationFailed(
@@ -426,7 +443,11 @@ def request_submit_prepare(
             requester=requester,
             service=service,
             routing=_routing(
-                service=service, requester=requester, on_behalf_of=on_behalf_of, now=moment
+                service=service,
+                requester=requester,
+                on_behalf_of=on_behalf_of,
+                now=moment,
+                generation=generation,
             ),
             subject=subject,
             description=description,
