@@ -59,6 +59,11 @@ def notification_preferences(*, user: Viewer) -> list[PreferenceRow]:
     ]
 
 
+# Bumped by every change of a person's email choices (`notification_preferences_set`), for
+# caches of `email_turned_off` (core.generations).
+EMAIL_CHOICES_GENERATION = "notification_preferences"
+
+
 def email_turned_off(*, person_ids: Iterable[int], kinds: Iterable[str]) -> set[tuple[int, str]]:
     """(person id, kind) of those of these people who turned email off for these kinds."""
     return set(

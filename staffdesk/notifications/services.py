@@ -12,12 +12,14 @@ from django.db import transaction
 
 from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
+from staffdesk.core.generations import generation_bump
 from staffdesk.directory.models import Person
 from staffdesk.directory.types import Viewer
 from staffdesk.notifications import email
 from staffdesk.notifications.kinds import is_optional, is_registered
 from staffdesk.notifications.models import Notification, NotificationPreference
 from staffdesk.notifications.selectors import (
+    EMAIL_CHOICES_GENERATION,
     access_notification,
     email_turned_off,
     notification_list,
@@ -148,6 +150,7 @@ def notification_preferences_set(
             errors={"email": [f"{code!r} cannot be turned off" for code in fixed]},
         )
     moment = clock.resolve(now)
+    generation_bump(EMAIL_CHOICES_GENERATION)  # before the rows: one lock order
     return NotificationPreference.objects.bulk_create(
         [
             NotificationPreference(person=person, kind=code, email=wanted, updated_at=moment)

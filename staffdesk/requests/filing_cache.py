@@ -3,7 +3,8 @@
 Filing reads the same rows again and again for a service: the service itself, its form,
 its team, its point person and backup (and their delegates), the agreement that applies.
 They change rarely (an admin edits a service, a person sets an absence), so each process
-keeps them, keyed by the `routing` generation (`core.generations`): every save or delete of
+keeps them (and the assignee's email choice, keyed by the generation its changes bump too),
+keyed by the `routing` generation (`core.generations`): every save or delete of
 a department, service, form field, person, team membership, agreement, its targets or
 customers, or business calendar bumps it (the receivers below, connected in `apps.py`):
 inside the change's transaction before the change, or, outside any transaction, right after
@@ -27,8 +28,9 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from staffdesk.catalog.models import FormField, Service
-from staffdesk.core.generations import generation_bump, generation_read
+from staffdesk.core.generations import generation_bump, generations_read
 from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.notifications.selectors import EMAIL_CHOICES_GENERATION
 from staffdesk.sla.models import Agreement, AgreementTarget, BusinessCalendar
 
 ROUTING = "routing"
@@ -43,18 +45,18 @@ class _GenerationCache:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._generation: int | None = None
+        self._generation: Generation | None = None
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, generation: int, key: Hashable) -> tuple[bool, Any]:
+    def get(self, generation: Generation, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
             if generation != self._generation or key not in self._values:
                 return False, None
             self._values.move_to_end(key)
             return True, self._values[key]
 
-    def put(self, generation: int, key: Hashable, value: Any) -> None:
+    def put(self, generation: Generation, key: Hashable, value: Any) -> None:
         with self._lock:
             if self._generation is not None and generation < self._generation:
                 return  # read under an older generation than one already seen
@@ -74,8 +76,12 @@ class _GenerationCache:
 cache = _GenerationCache(CACHE_SIZE)
 
 
-def current_generation() -> int:
-    return generation_read(ROUTING)
+# The routing generation, and that of people's email choices (the assignee's, cached too).
+Generation = tuple[int, ...]
+
+
+def current_generation() -> Generation:
+    return generations_read(ROUTING, EMAIL_CHOICES_GENERATION)
 
 
 def filing_cache_clear() -> None:

@@ -125,3 +125,19 @@ def test_a_withdrawn_service_is_hidden_again_from_those_outside_its_team(org, cl
     told = _file(client, agent_token)  # the team sees it, and is told it is withdrawn
     assert told.status_code == 422
     assert "no longer offered" in told.json()["errors"]["service"][0]
+
+
+def test_turning_email_off_for_assignments_is_honoured_by_the_next_filing(org, client):
+    from staffdesk.notifications.models import Notification
+    from staffdesk.notifications.services import notification_preferences_set
+
+    _, token = api_token_create(person=org.requester, name="t")
+    _file(client, token)
+    notification_preferences_set(person=org.it_point, email_by_kind={"request_assigned": False})
+    _file(client, token)
+    statuses = list(
+        Notification.objects.filter(recipient=org.it_point, kind="request_assigned")
+        .order_by("id")
+        .values_list("email_status", flat=True)
+    )
+    assert statuses == [Notification.EmailStatus.PENDING, Notification.EmailStatus.SKIPPED]

@@ -7,7 +7,8 @@ from datetime import date
 
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Membership, Person
-from staffdesk.requests.filing_cache import cache, current_generation
+from staffdesk.notifications.selectors import email_turned_off
+from staffdesk.requests.filing_cache import Generation, cache, current_generation
 from staffdesk.sla.models import Agreement
 from staffdesk.sla.selectors import agreement_applicable
 
@@ -39,14 +40,14 @@ def route_assignee(*, service: Service, on: date) -> Person | None:
     return None
 
 
-def routing_generation(service: Service) -> int:
+def routing_generation(service: Service) -> Generation:
     """The routing generation read with the service (`selectors.service_for_filing`), or, for
     a service loaded otherwise, read now."""
     value = getattr(service, "routing_generation", None)
-    return current_generation() if value is None else int(value)
+    return current_generation() if value is None else tuple(value)
 
 
-def filing_form(service: Service, *, generation: int) -> list[FormField]:
+def filing_form(service: Service, *, generation: Generation) -> list[FormField]:
     """The service's form fields in form order, as filing validates answers against them."""
     key = ("form", service.pk)
     found, fields = cache.get(generation, key)
@@ -57,7 +58,7 @@ def filing_form(service: Service, *, generation: int) -> list[FormField]:
 
 
 def filing_routing(
-    *, service: Service, customer_department_id: int | None, on: date, generation: int
+    *, service: Service, customer_department_id: int | None, on: date, generation: Generation
 ) -> tuple[Person | None, Agreement | None]:
     """Who gets a new request of this service on `on`, and which agreement applies to it."""
     key = ("routing", service.pk, customer_department_id, on)
@@ -74,3 +75,13 @@ def filing_routing(
         )
         cache.put(generation, key, value)
     return value
+
+
+def filing_email_off(*, person: Person, kind: str, generation: Generation) -> set[tuple[int, str]]:
+    """`email_turned_off` for one person and kind, as `notify` takes it."""
+    key = ("email_off", person.pk, kind)
+    found, value = cache.get(generation, key)
+    if not found:
+        value = email_turned_off(person_ids=[person.pk], kinds=[kind])
+        cache.put(generation, key, value)
+    return set(value)

@@ -19,7 +19,7 @@ from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Department, Person
 from staffdesk.directory.selectors import is_agent_of, is_lead_of, is_org_admin
-from staffdesk.notifications.selectors import email_turned_off
+from staffdesk.requests.filing_cache import Generation
 from staffdesk.requests.models import (
     Channel,
     IdempotencyKey,
@@ -30,6 +30,7 @@ from staffdesk.requests.models import (
 )
 from staffdesk.requests.services.notify import notify
 from staffdesk.requests.services.routing import (
+    filing_email_off,
     filing_form,
     filing_routing,
     routing_generation,
@@ -172,7 +173,7 @@ def _routing(
     requester: Person,
     on_behalf_of: Person | None,
     now: datetime,
-    generation: int,
+    generation: Generation,
 ) -> _Routing:
     customer_department_id = (on_behalf_of or requester).department_id
     assignee, agreement = filing_routing(
@@ -186,7 +187,7 @@ def _routing(
         assignee=assignee,
         customer_department_id=customer_department_id,
         agreement=agreement,
-        email_off=email_turned_off(person_ids=[assignee.pk], kinds=[ASSIGNED])
+        email_off=filing_email_off(person=assignee, kind=ASSIGNED, generation=generation)
         if mailed and assignee is not None
         else set(),
     )
