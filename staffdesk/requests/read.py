@@ -104,7 +104,8 @@ def filed_detail(
 
 def as_stored(value: Any) -> Any:
     """A JSON value as the database hands it back: PostgreSQL's jsonb keeps an object's keys
-    shorter first, then by their bytes (other databases keep the order they were given)."""
+    shorter first, then by their bytes, and numbers as numerics (other databases keep the
+    text they were given)."""
     if connection.vendor != "postgresql":
         return value
     return _jsonb_order(value)
@@ -116,6 +117,8 @@ def _jsonb_order(value: Any) -> Any:
         return {key: _jsonb_order(value[key]) for key in keys}
     if isinstance(value, list):
         return [_jsonb_order(item) for item in value]
+    if isinstance(value, float) and value.is_integer() and "e" in repr(value):
+        return int(value)  # 1e+16 is stored as a numeric and read back as 10000000000000000
     return value
 
 

@@ -101,3 +101,19 @@ def test_a_replayed_create_answers_with_the_request_as_it_is_now(org, client):
     assert again.status_code == 201
     assert again.json()["number"] == number
     assert [event["kind"] for event in again.json()["timeline"]][-1] == "reply"
+
+
+def test_json_is_answered_in_the_form_the_database_hands_it_back(db):
+    """What filing answers with (`as_stored`) is what reading the JSON column gives."""
+    from django.db import connection
+
+    from staffdesk.requests.read import as_stored
+
+    value = {"quantity": 1, "b": {"zz": 1, "a": [1e16, 2.5, 1.5e-7]}, "model": "x", "é": True}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::jsonb::text", [json.dumps(value)])
+            stored = json.loads(cursor.fetchone()[0])
+    else:
+        stored = json.loads(json.dumps(value))
+    assert json.dumps(as_stored(value)) == json.dumps(stored)
