@@ -280,3 +280,12 @@ def cases(org):
     )
     request_add_note(request=it, author=org.it_agent, body="Secret vendor price")
     return {"it": (it, it_file), "hr_confidential": (hr, hr_file), "internal_file": internal}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_filing_cache():
+    """Each test's database starts again at the same routing generation with other rows: a
+    process's cache of what filing reads must not carry one test's rows into the next."""
+    from staffdesk.requests.filing_cache import filing_cache_clear
+
+    filing_cache_clear()

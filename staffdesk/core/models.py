@@ -13,3 +13,14 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Generation(models.Model):
+    """A counter that every change to some set of rows bumps in the change's transaction
+    (`core.generations`): a per-process cache keyed by it is fresh in every process."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

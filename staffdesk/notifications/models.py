@@ -30,7 +30,10 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not emailed"
 
-    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    # Indexed by `notification_inbox` (recipient first).
+    recipient = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=40)
     subject = models.CharField(max_length=250)
     body = models.TextField()

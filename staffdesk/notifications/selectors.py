@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -56,3 +57,17 @@ def notification_preferences(*, user: Viewer) -> list[PreferenceRow]:
         PreferenceRow(code=kind.code, label=kind.label, email=chosen.get(kind.code, True))
         for kind in optional_kinds()
     ]
+
+
+# Bumped by every change of a person's email choices (`notification_preferences_set`), for
+# caches of `email_turned_off` (core.generations).
+EMAIL_CHOICES_GENERATION = "notification_preferences"
+
+
+def email_turned_off(*, person_ids: Iterable[int], kinds: Iterable[str]) -> set[tuple[int, str]]:
+    """(person id, kind) of those of these people who turned email off for these kinds."""
+    return set(
+        NotificationPreference.objects.filter(
+            person__in=set(person_ids), kind__in=set(kinds), email=False
+        ).values_list("person_id", "kind")
+    )

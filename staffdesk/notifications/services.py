@@ -12,12 +12,18 @@ from django.db import transaction
 
 from staffdesk.core import clock
 from staffdesk.core.errors import ValidationFailed
+from staffdesk.core.generations import generation_bump
 from staffdesk.directory.models import Person
 from staffdesk.directory.types import Viewer
 from staffdesk.notifications import email
 from staffdesk.notifications.kinds import is_optional, is_registered
 from staffdesk.notifications.models import Notification, NotificationPreference
-from staffdesk.notifications.selectors import access_notification, notification_list
+from staffdesk.notifications.selectors import (
+    EMAIL_CHOICES_GENERATION,
+    access_notification,
+    email_turned_off,
+    notification_list,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +55,13 @@ def notification_create(
     thread_key: str = "",
     shared_with_admins: bool = False,
     now: datetime | None = None,
+    email_off: set[tuple[int, str]] | None = None,
 ) -> Notification:
     """Write a notification in the caller's transaction: it exists (and is mailed) only if that commits.
 
     It is always shown in-app; it is not mailed when the recipient turned email off for `kind`.
     `shared_with_admins`: the caller vouches that it quotes nothing confidential or internal.
+    `email_off`: `selectors.email_turned_off` for the recipient, when the caller read it already.
     """
     draft = Draft(
         recipient,
@@ -64,22 +72,29 @@ def notification_create(
         thread_key=thread_key,
         shared_with_admins=shared_with_admins,
     )
-    return notification_create_many(drafts=[draft], now=now)[0]
+    return notification_create_many(drafts=[draft], now=now, email_off=email_off)[0]
 
 
 def notification_create_many(
-    *, drafts: Sequence[Draft], now: datetime | None = None
+    *,
+    drafts: Sequence[Draft],
+    now: datetime | None = None,
+    email_off: set[tuple[int, str]] | None = None,
 ) -> list[Notification]:
-    """`notification_create` for many at once (two queries), for the ticks that fire in bulk."""
+    """`notification_create` for many at once (two queries), for the ticks that fire in bulk.
+
+    `email_off`: the recipients' `selectors.email_turned_off`, when the caller read it before
+    its transaction (one query fewer, and none of them reads while SQLite's write lock is
+    held)."""
     moment = clock.resolve(now)
     if not drafts:
         return []
-    opted_out = set(
-        NotificationPreference.objects.filter(
-            person__in={d.recipient.pk for d in drafts},
-            kind__in={d.kind for d in drafts},
-            email=False,
-        ).values_list("person_id", "kind")
+    opted_out = (
+        email_turned_off(
+            person_ids={d.recipient.pk for d in drafts}, kinds={d.kind for d in drafts}
+        )
+        if email_off is None
+        else email_off
     )
     rows = [
         Notification(
@@ -135,6 +150,7 @@ def notification_preferences_set(
             errors={"email": [f"{code!r} cannot be turned off" for code in fixed]},
         )
     moment = clock.resolve(now)
+    generation_bump(EMAIL_CHOICES_GENERATION)  # before the rows: one lock order
     return NotificationPreference.objects.bulk_create(
         [
             NotificationPreference(person=person, kind=code, email=wanted, updated_at=moment)

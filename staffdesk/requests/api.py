@@ -7,7 +7,6 @@ from django.http import FileResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from staffdesk.catalog.selectors import access_service
 from staffdesk.core import clock
 from staffdesk.core.api import PageIn
 from staffdesk.core.errors import ValidationFailed
@@ -46,7 +45,7 @@ def request_create(
     request: AuthenticatedHttpRequest, payload: RequestCreateIn
 ) -> Status[read.RequestDetail]:
     """Send `Idempotency-Key` to make retries safe: the same key and body return the same request."""
-    service = access_service(user=request.user, code=payload.service)
+    service = selectors.service_for_filing(user=request.user, code=payload.service)
     on_behalf_of = (
         access_person(user=request.user, person_id=payload.on_behalf_of_id)
         if payload.on_behalf_of_id is not None
@@ -60,7 +59,7 @@ def request_create(
             "with urgency (blocking, slowing or whenever) instead.",
             errors={"priority": ["1 (critical) is set by the providing team"]},
         )
-    created = services.request_submit(
+    filing = services.request_submit_prepare(
         requester=request.user,
         service=service,
         subject=payload.subject,
@@ -78,7 +77,16 @@ def request_create(
             address_id=payload.address_id,
         ),
     )
-    return Status(201, _detail(request, created.number))
+    filed = services.request_file(filing)
+    if filed.replayed:  # filed before: its timeline may have grown since
+        return Status(201, _detail(request, filed.request.number))
+    # Answered from what filing wrote, without reading the request back.
+    return Status(
+        201,
+        read.filed_detail(
+            user=request.user, request=filed.request, events=filed.events, now=clock.now()
+        ),
+    )
 
 
 class ListFilters(Schema):

@@ -154,16 +154,21 @@ class Request(models.Model):
     """One employee's request for one service, from filing to closing."""
 
     number = models.CharField(max_length=20, unique=True)
+    # Foreign keys without an index of their own where a composite index below leads with
+    # the column, or where only a rare delete's PROTECT check would use it (docs/architecture.md).
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
         related_name="requests",
         help_text="The providing department.",
+        db_index=False,
     )
     sequence = models.PositiveIntegerField()
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
     confidential = models.BooleanField(default=False)
-    requester = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests_filed")
+    requester = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="requests_filed", db_index=False
+    )
     on_behalf_of = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="requests_for_me"
     )
@@ -174,6 +179,7 @@ class Request(models.Model):
         on_delete=models.PROTECT,
         related_name="requests_made",
         help_text="The requester's department when the request was filed.",
+        db_index=False,
     )
     subject = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -186,10 +192,20 @@ class Request(models.Model):
     )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     resolution_code = models.ForeignKey(
-        ResolutionCode, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+        ResolutionCode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        db_index=False,
     )
     assignee = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="requests_assigned"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests_assigned",
+        db_index=False,
     )
     answers = models.JSONField(default=dict, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
@@ -213,7 +229,12 @@ class Request(models.Model):
     # The service level agreement chosen when the request was filed, and a cache of its
     # clocks rebuilt from the timeline on every change (requests/sla/store.py).
     sla_agreement = models.ForeignKey(
-        "sla.Agreement", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+        "sla.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        db_index=False,
     )
     response_due_at = models.DateTimeField(null=True, blank=True)
     response_state = models.CharField(max_length=10, blank=True, choices=ClockState.choices())
@@ -384,10 +405,13 @@ class RequestEvent(models.Model):
         WATCHER = "watcher", "Watcher added"
         ESCALATION = "escalation", "Escalation"
 
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    # Indexed by `event_timeline` (request first); the actor only by a person's deletion.
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=clock.now)
     is_internal = models.BooleanField(default=False)

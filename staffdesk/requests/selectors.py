@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from staffdesk.catalog.models import FormField, Service
+from staffdesk.catalog.selectors import service_list
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, Total, count_up_to, paginate_by_id, paginate_by_keys
@@ -16,6 +18,7 @@ from staffdesk.core.types import JSON
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.directory.selectors import is_agent_of, is_org_admin, team_department_ids
 from staffdesk.directory.types import Viewer
+from staffdesk.requests import filing_cache
 from staffdesk.requests.models import (
     OPEN_STATUSES,
     Attachment,
@@ -311,6 +314,28 @@ def request_counts(*, user: Viewer, filters: RequestFilters | None = None) -> di
     by_status = dict.fromkeys(Status.values, 0)
     by_status.update(dict(rows))
     return by_status
+
+
+def service_for_filing(*, user: Viewer, code: str) -> Service:
+    """`access_service` for filing, from the per-process cache (`filing_cache`) while the
+    routing generation stands, and without the form, which filing takes from that cache too.
+
+    Only active services are cached: `Service.visible_to` shows those to everyone, so the
+    entry read for one person serves the next (tests/api/test_filing_cache.py checks it for
+    each role); an inactive one is read through `visible_to` each time. Each caller gets its
+    own copy, with the generation it was read under (`routing_generation`)."""
+    generation = filing_cache.current_generation()
+    key = ("service", code)
+    found, service = filing_cache.cache.get(generation, key)
+    if not found:
+        service = service_list(user=user).prefetch_related(None).filter(code=code).first()
+        if service is None:
+            raise NotFound(f"No service with code {code!r}.")
+        if service.is_active:
+            filing_cache.cache.put(generation, key, service)
+    service = copy.copy(service)
+    service.routing_generation = generation
+    return service
 
 
 def access_request(*, user: Viewer, number: str) -> Request:

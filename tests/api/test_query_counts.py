@@ -93,3 +93,35 @@ def test_request_list_reads_only_its_columns_without_a_query_per_row(org, client
     assert shown["assignee"]["id"] == org.it_point.pk
     assert shown["service_name"] == org.laptop.name and shown["department"] == "IT"
     assert shown["answers"] == LAPTOP_ANSWERS and shown["created_at"]
+
+
+def _create_statements(client, token):
+    body = {"service": "it-laptop", "answers": LAPTOP_ANSWERS, "priority": 3}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/api/v1/requests",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 201, response.content
+    return [query["sql"] for query in captured]
+
+
+def test_filing_runs_few_statements_and_only_writes_while_it_holds_the_lock(
+    org, client, transactional_db
+):
+    """The token, the cache's generations; then, in the transaction, the number, the request,
+    its events, the assignee's notification; the filer's teams for the answer. No re-read of
+    the request, and (SQLite) no read while the write lock is held."""
+    _, token = api_token_create(person=org.requester, name="t")
+    _create_statements(client, token)  # the token's first use, the cache filled
+    statements = _create_statements(client, token)
+    begin = [i for i, sql in enumerate(statements) if sql.startswith("BEGIN")]
+    work = [sql for sql in statements if sql.split()[0] not in ("BEGIN", "COMMIT")]
+    assert len(work) == 7, "\n".join(sql[:90] for sql in statements)
+    if connection.vendor == "sqlite":
+        assert len(begin) == 1
+        writes = statements[begin[0] + 1 : begin[0] + 5]
+        assert [sql.split()[0] for sql in writes] == ["INSERT"] * 4, statements
+    assert not any("requests_request" in sql and sql.startswith("SELECT") for sql in statements)

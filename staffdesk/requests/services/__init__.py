@@ -9,7 +9,13 @@ from staffdesk.requests.services.conversation import (
 )
 from staffdesk.requests.services.questions import request_ask
 from staffdesk.requests.services.routing import route_assignee
-from staffdesk.requests.services.submit import Location, request_submit
+from staffdesk.requests.services.submit import (
+    Filed,
+    Location,
+    request_file,
+    request_submit,
+    request_submit_prepare,
+)
 from staffdesk.requests.services.workflow import (
     allowed_transitions,
     request_assign,
@@ -18,6 +24,7 @@ from staffdesk.requests.services.workflow import (
 )
 
 __all__ = [
+    "Filed",
     "Location",
     "allowed_transitions",
     "attachment_add",
@@ -25,9 +32,11 @@ __all__ = [
     "request_add_note",
     "request_ask",
     "request_assign",
+    "request_file",
     "request_reply",
     "request_set_priority",
     "request_submit",
+    "request_submit_prepare",
     "request_transition",
     "route_assignee",
     "watcher_add",

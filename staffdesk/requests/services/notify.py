@@ -42,12 +42,14 @@ def notify(
     actor: Person | None,
     public: bool,
     now: datetime,
+    email_off: set[tuple[int, str]] | None = None,
 ) -> None:
     """Tell these people (never the actor) about a change of the request.
 
     `public`: the text tells only what the request's public timeline shows (not an internal
     note, not a step an escalation policy took, which only the providing team may see).
     Then, unless the case is confidential, organization admins may read it in the admin.
+    `email_off`: who of them turned email off for `kind`, when the caller read it already.
     """
     shared = public and not request.confidential
     seen: set[int] = set()
@@ -64,4 +66,5 @@ def notify(
             thread_key=thread_key(request),
             shared_with_admins=shared,
             now=now,
+            email_off=email_off,
         )

@@ -10,8 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from staffdesk.catalog.answers import answers_validate
@@ -20,21 +19,26 @@ from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Department, Person
 from staffdesk.directory.selectors import is_agent_of, is_lead_of, is_org_admin
+from staffdesk.requests.filing_cache import Generation
 from staffdesk.requests.models import (
     Channel,
     IdempotencyKey,
     Priority,
     Request,
-    RequestCounter,
     RequestEvent,
     Urgency,
 )
 from staffdesk.requests.services.notify import notify
-from staffdesk.requests.services.routing import route_assignee
+from staffdesk.requests.services.routing import (
+    filing_email_off,
+    filing_form,
+    filing_routing,
+    routing_generation,
+)
 from staffdesk.requests.sla.store import sla_fill_new
 from staffdesk.sla.models import Agreement
-from staffdesk.sla.selectors import agreement_applicable
 
+ASSIGNED = "request_assigned"
 SUBJECT_MAX = 200
 DESCRIPTION_MAX = 20_000
 LOCATION_MAX = 255
@@ -78,20 +82,26 @@ def fingerprint(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _next_number(department: Department) -> tuple[int, str]:
-    """Take the department's next number inside the caller's transaction.
+_NEXT_NUMBER_SQL = (
+    "INSERT INTO requests_requestcounter (department_id, last_number) VALUES (%s, 1) "
+    "ON CONFLICT (department_id) DO UPDATE "
+    "SET last_number = requests_requestcounter.last_number + 1 "
+    "RETURNING last_number"
+)
 
-    The UPDATE locks the counter row until commit (PostgreSQL) or the write lock is already
-    held (SQLite, BEGIN IMMEDIATE), so concurrent filings queue here; a rollback returns the
-    number, so there are no gaps.
+
+def _next_number(department: Department) -> tuple[int, str]:
+    """Take the department's next number inside the caller's transaction, in one statement.
+
+    The upsert creates the department's counter at 1 or adds one to it, and returns the
+    number (SQLite 3.35+ and PostgreSQL both have `ON CONFLICT ... RETURNING`). It locks the
+    counter row until commit (PostgreSQL) or the write lock is already held (SQLite, BEGIN
+    IMMEDIATE), so concurrent filings queue here; a rollback returns the number, so there are
+    no gaps.
     """
-    RequestCounter.objects.get_or_create(department=department)
-    RequestCounter.objects.filter(department=department).update(last_number=F("last_number") + 1)
-    sequence = (
-        RequestCounter.objects.filter(department=department)
-        .values_list("last_number", flat=True)
-        .get()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER_SQL, [department.pk])
+        (sequence,) = cursor.fetchone()
     return sequence, f"{department.code}-{sequence:06d}"
 
 
@@ -154,22 +164,44 @@ class _Routing:
     assignee: Person | None
     customer_department_id: int | None
     agreement: Agreement | None
+    email_off: set[tuple[int, str]]  # the assignee's, for "request_assigned"
 
 
 def _routing(
-    *, service: Service, requester: Person, on_behalf_of: Person | None, now: datetime
+    *,
+    service: Service,
+    requester: Person,
+    on_behalf_of: Person | None,
+    now: datetime,
+    generation: Generation,
 ) -> _Routing:
     customer_department_id = (on_behalf_of or requester).department_id
-    return _Routing(
-        assignee=route_assignee(service=service, on=timezone.localdate(now)),
+    assignee, agreement = filing_routing(
+        service=service,
         customer_department_id=customer_department_id,
-        agreement=agreement_applicable(
-            provider_department_id=service.department_id,
-            customer_department_id=customer_department_id,
-            on=timezone.localdate(now),
-            service_agreement_id=service.sla_agreement_id,
-        ),
+        on=timezone.localdate(now),
+        generation=generation,
     )
+    mailed = assignee is not None and assignee.pk != requester.pk  # never told of one's own
+    return _Routing(
+        assignee=assignee,
+        customer_department_id=customer_department_id,
+        agreement=agreement,
+        email_off=filing_email_off(person=assignee, kind=ASSIGNED, generation=generation)
+        if mailed and assignee is not None
+        else set(),
+    )
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What filing wrote, as it wrote it: the request and its first events, so that the
+    answer to the filer needs no read; `replayed` when an Idempotency-Key returned a request
+    filed before (whose timeline may have grown since)."""
+
+    request: Request
+    events: tuple[RequestEvent, ...]
+    replayed: bool = False
 
 
 @transaction.atomic
@@ -189,11 +221,7 @@ def _create(
     idempotency_key: str,
     body_fingerprint: str,
     now: datetime,
-) -> Request:
-    if idempotency_key:
-        existing = IdempotencyKey.objects.filter(person=requester, key=idempotency_key).first()
-        if existing is not None:
-            return _replay(existing, body_fingerprint)
+) -> Filed:
     sequence, number = _next_number(service.department)
     assignee, customer_department_id = routing.assignee, routing.customer_department_id
     request = Request(
@@ -222,38 +250,46 @@ def _create(
     )
     sla_fill_new(request=request, now=now)
     request.save(force_insert=True)
-    RequestEvent.objects.create(
-        request=request,
-        kind=RequestEvent.Kind.CREATED,
-        actor=requester,
-        created_at=now,
-        body=description,
-        data={
-            "channel": channel,
-            "priority": priority,
-            "assignee": assignee.pk if assignee else None,
-        },
-    )
-    if assignee is not None:
-        RequestEvent.objects.create(
+    events = [
+        RequestEvent(
             request=request,
-            kind=RequestEvent.Kind.ASSIGNMENT,
-            actor=None,
+            kind=RequestEvent.Kind.CREATED,
+            actor=requester,
             created_at=now,
+            body=description,
             data={
-                "from": None,
-                "to": assignee.pk,
-                "to_name": assignee.display_name,
-                "routed": True,
+                "channel": channel,
+                "priority": priority,
+                "assignee": assignee.pk if assignee else None,
             },
         )
+    ]
+    if assignee is not None:
+        events.append(
+            RequestEvent(
+                request=request,
+                kind=RequestEvent.Kind.ASSIGNMENT,
+                actor=None,
+                created_at=now,
+                data={
+                    "from": None,
+                    "to": assignee.pk,
+                    "to_name": assignee.display_name,
+                    "routed": True,
+                },
+            )
+        )
+    # One INSERT for both, their ids returned (in this order: the timeline's, by id).
+    RequestEvent.objects.bulk_create(events)
+    if assignee is not None:
         notify(
             [assignee],
             request=request,
-            kind="request_assigned",
+            kind=ASSIGNED,
             actor=requester,
             public=True,  # routing, and the description the requester gave
             now=now,
+            email_off=routing.email_off,
             subject=f"Assigned to you: {request.subject}",
             body=(
                 f"{request.number} ({service.name}, {request.get_priority_display()}) from "
@@ -268,7 +304,7 @@ def _create(
             request=request,
             created_at=now,
         )
-    return request
+    return Filed(request, tuple(events))
 
 
 def _replay(existing: IdempotencyKey, body_fingerprint: str) -> Request:
@@ -379,8 +415,12 @@ def request_submit_prepare(
         location=location,
         asking=asking,
     )
+    generation = routing_generation(service)
     cleaned = answers_validate(
-        fields=service.fields.all(), answers=answers, user=requester, now=moment
+        fields=filing_form(service, generation=generation),
+        answers=answers,
+        user=requester,
+        now=moment,
     )
     if len(idempotency_key) > 255:
         raise ValidationFailed(
@@ -404,7 +444,11 @@ def request_submit_prepare(
             requester=requester,
             service=service,
             routing=_routing(
-                service=service, requester=requester, on_behalf_of=on_behalf_of, now=moment
+                service=service,
+                requester=requester,
+                on_behalf_of=on_behalf_of,
+                now=moment,
+                generation=generation,
             ),
             subject=subject,
             description=description,
@@ -423,15 +467,27 @@ def request_submit_prepare(
 
 def request_submit_commit(filing: Filing) -> Request:
     """Write a prepared filing in one transaction (the caller's, if it has one)."""
+    return request_file(filing).request
+
+
+def request_file(filing: Filing) -> Filed:
+    """`request_submit_commit`, answering with what was written (`Filed`).
+
+    A retry with a known Idempotency-Key is answered before any transaction; two retries
+    racing both get past that check, and the unique key then turns the loser back below."""
+    key = filing.arguments["idempotency_key"]
+    if key:
+        existing = IdempotencyKey.objects.filter(person=filing.requester, key=key).first()
+        if existing is not None:
+            return Filed(_replay(existing, filing.arguments["body_fingerprint"]), (), replayed=True)
     try:
         return _create(**filing.arguments)
     except IntegrityError:
         # Two retries with one key raced; the loser's transaction is rolled back whole
         # (number included) and it answers with what the winner created.
-        key = filing.arguments["idempotency_key"]
         if not key:
             raise
         existing = IdempotencyKey.objects.select_related("request").get(
             person=filing.requester, key=key
         )
-        return _replay(existing, filing.arguments["body_fingerprint"])
+        return Filed(_replay(existing, filing.arguments["body_fingerprint"]), (), replayed=True)
