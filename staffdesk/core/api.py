@@ -100,12 +100,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = respond(
-            request,
-            401,
-            "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
-        )
-        response["WWW-Authenticate"] = 'Bearer realm="staffdesk"'
+        if str(exc) == AuthenticationError().message:  # nobody said who they are
+            response = respond(
+                request,
+                401,
+                "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+            )
+            response["WWW-Authenticate"] = 'Bearer realm="staffdesk"'
+        else:  # a credential was sent and refused; the message says why
+            response = respond(request, 401, str(exc))
+            response["WWW-Authenticate"] = 'Bearer realm="staffdesk", error="invalid_token"'
         return response
 
     @api.exception_handler(HttpError)
