@@ -14,6 +14,14 @@ from staffdesk.core.errors import DomainError
 from staffdesk.core.types import PageSize, String
 
 
+class CredentialRefused(AuthenticationError):
+    """A credential was sent and is not valid: a 401 whose message says why (rather than
+    asking for one, as when nothing was sent)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(401, message)
+
+
 class ReadOut(BaseModel):
     """A response shape that pydantic reads straight from the object's attributes.
 
@@ -100,16 +108,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        if str(exc) == AuthenticationError().message:  # nobody said who they are
-            response = respond(
-                request,
-                401,
-                "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
-            )
-            response["WWW-Authenticate"] = 'Bearer realm="staffdesk"'
-        else:  # a credential was sent and refused; the message says why
+        if isinstance(exc, CredentialRefused):
             response = respond(request, 401, str(exc))
             response["WWW-Authenticate"] = 'Bearer realm="staffdesk", error="invalid_token"'
+            return response
+        response = respond(
+            request,
+            401,
+            "Authentication required: send 'Authorization: Bearer <token>' or sign in.",
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="staffdesk"'
         return response
 
     @api.exception_handler(HttpError)

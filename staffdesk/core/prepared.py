@@ -77,5 +77,6 @@ class PreparedRead:
             cursor.execute(compiled.sql, params)
             rows: list[Sequence[Any]] = cursor.fetchall()
         if compiled.converters:
-            return list(compiled.compiler.apply_converters(rows, compiled.converters))
+            converted = compiled.compiler.apply_converters(rows, compiled.converters)
+            return [tuple(row) for row in converted]
         return rows

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import HttpError
 from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
+from staffdesk.core.api import CredentialRefused
 from staffdesk.directory.services import api_token_authenticate
 
 REFUSED_CREDENTIAL = (
@@ -36,7 +37,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         person = api_token_authenticate(secret=token)
         if person is None:
-            raise AuthenticationError(message=REFUSED_CREDENTIAL)
+            raise CredentialRefused(REFUSED_CREDENTIAL)
         request.user = person
         return person
 

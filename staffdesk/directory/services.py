@@ -77,7 +77,7 @@ _ACTIVE_TOKEN = PreparedRead(
             *(f"person__department__{column}" for column in _DEPARTMENT_COLUMNS),
         )
     ),
-    key_hash="\x00sample",
+    key_hash="<the hash of the secret>",
 )
 
 
