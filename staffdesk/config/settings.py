@@ -69,13 +69,15 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Under /api/, every error answered below (unknown path, 405, body too large) is JSON.
     "staffdesk.core.middleware.ApiErrorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, user and messages middleware, passed by on API calls with a token
+    # (`Authorization: Bearer`): those have no session to load or save (docs/architecture.md).
+    "staffdesk.core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # OPTIONS answered with Allow wherever a path exists, HEAD wherever GET is.
     "staffdesk.core.http.MethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "staffdesk.core.middleware.AuthenticationMiddleware",
+    "staffdesk.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "staffdesk.core.middleware.NotFoundMiddleware",

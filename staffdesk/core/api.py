@@ -14,6 +14,14 @@ from staffdesk.core.errors import DomainError
 from staffdesk.core.types import PageSize, String
 
 
+class CredentialRefused(AuthenticationError):
+    """A credential was sent and is not valid: a 401 whose message says why (rather than
+    asking for one, as when nothing was sent)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(401, message)
+
+
 class ReadOut(BaseModel):
     """A response shape that pydantic reads straight from the object's attributes.
 
@@ -100,6 +108,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        if isinstance(exc, CredentialRefused):
+            response = respond(request, 401, str(exc))
+            response["WWW-Authenticate"] = 'Bearer realm="staffdesk", error="invalid_token"'
+            return response
         response = respond(
             request,
             401,

@@ -7,12 +7,49 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.sessions import middleware as sessions_middleware
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.deprecation import MiddlewareMixin
 
 from staffdesk.core.errors import NotFound
 
 API_PREFIX = "/api/"
+
+
+def is_token_call(request: HttpRequest) -> bool:
+    """An API call that says who it is with a personal token (`Authorization: Bearer ...`)."""
+    if not request.path.startswith(API_PREFIX):
+        return False
+    scheme, _, _ = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return scheme.lower() == "bearer"
+
+
+class _NotForTokenCalls(MiddlewareMixin):
+    """A middleware for browsers, passed by on token calls: they carry no session, and the
+    API authenticates them by the token alone (a refused token is a 401, never a fall-back
+    to a session cookie sent along), so their session is neither loaded nor saved."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if is_token_call(request):
+            # The WSGI stack is synchronous: never an awaitable here.
+            return self.get_response(request)  # type: ignore[return-value]
+        return super().__call__(request)  # type: ignore[return-value]
+
+
+class SessionMiddleware(_NotForTokenCalls, sessions_middleware.SessionMiddleware):
+    """Django's, except on token calls."""
+
+
+class AuthenticationMiddleware(_NotForTokenCalls, auth_middleware.AuthenticationMiddleware):
+    """Django's (`request.user` from the session), except on token calls: there the token
+    check sets `request.user`."""
+
+
+class MessageMiddleware(_NotForTokenCalls, messages_middleware.MessageMiddleware):
+    """Django's (messages kept in the session for the next page), except on token calls."""
 
 
 class NotFoundMiddleware:

@@ -24,21 +24,13 @@ from staffdesk.directory.types import AuthenticatedHttpRequest
 router = Router(tags=["directory"])
 
 
-def _me(request: AuthenticatedHttpRequest) -> Person:
-    return (
-        selectors.person_list(user=request.user)
-        .prefetch_related("memberships__department")
-        .get(pk=request.user.pk)
-    )
-
-
 @router.get("/me", response=MeOut, summary="Who I am, and the teams I am on")
-def me(request: AuthenticatedHttpRequest) -> Person:
-    return _me(request)
+def me(request: AuthenticatedHttpRequest) -> selectors.Me:
+    return selectors.me(user=request.user)
 
 
 @router.put("/me/away", response=MeOut, summary="Set my away-until date and delegate")
-def set_away(request: AuthenticatedHttpRequest, payload: AwayIn) -> Person:
+def set_away(request: AuthenticatedHttpRequest, payload: AwayIn) -> selectors.Me:
     delegate = (
         selectors.access_person(user=request.user, person_id=payload.delegate_id)
         if payload.delegate_id is not None

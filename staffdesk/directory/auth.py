@@ -11,16 +11,34 @@ from ninja.security import HttpBasicAuth, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
+from staffdesk.core.api import CredentialRefused
 from staffdesk.directory.services import api_token_authenticate
+
+REFUSED_CREDENTIAL = (
+    "The token is not valid: it is unknown, revoked, or its owner's account is deactivated."
+    " Create a new one under your profile, or with POST /api/v1/me/tokens."
+)
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer sdk_...` with a personal API token."""
+    """`Authorization: Bearer sdk_...` with a personal API token.
+
+    A call that sends a token is judged by it alone: a refused token is a 401 saying so,
+    whatever session cookie comes along (the session middleware pass such calls by).
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # The header straight from META: `request.headers` builds a dict of every header.
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         person = api_token_authenticate(secret=token)
-        if person is not None:
-            request.user = person
+        if person is None:
+            raise CredentialRefused(REFUSED_CREDENTIAL)
+        request.user = person
         return person
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from ninja import Schema
-from pydantic import AliasPath, ConfigDict, Field, field_validator
+from pydantic import AliasPath, ConfigDict, Field
 
 from staffdesk.core.api import ReadOut
 from staffdesk.core.types import Id, Text
@@ -33,19 +32,15 @@ class PersonOut(PersonRef):
 
 
 class MembershipOut(ReadOut):
-    department: str = Field(validation_alias=AliasPath("department", "code"))
+    department: str = Field(description="The department's code.")
     role: str
 
 
 class MeOut(PersonOut):
-    is_org_admin: bool = Field(validation_alias="is_superuser")
-    teams: list[MembershipOut] = Field(validation_alias="memberships")
+    """Read from `selectors.Me`: the person's fields, and `teams` already listed."""
 
-    @field_validator("teams", mode="before")
-    @classmethod
-    def _listed(cls, value: Any) -> Any:
-        """The person's memberships arrive as their related manager (prefetched)."""
-        return list(value.all()) if hasattr(value, "all") else value
+    is_org_admin: bool = Field(validation_alias="is_superuser")
+    teams: list[MembershipOut]
 
 
 class DepartmentOut(Schema):

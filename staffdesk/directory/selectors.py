@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.prepared import PreparedRead
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
 from staffdesk.directory.types import Viewer
 
@@ -26,6 +30,50 @@ def team_roles(user: Viewer) -> dict[int, str]:
 
 def team_department_ids(user: Viewer) -> set[int]:
     return set(team_roles(user))
+
+
+@dataclass(frozen=True)
+class Team:
+    """A service team someone is on: the department's code and their role on it."""
+
+    department: str
+    role: str
+
+
+# A person's own memberships are always theirs to see (`Membership.visible_to` shows the
+# memberships of active people, and whoever is signed in is active); one statement,
+# compiled once, since `GET /me` runs it on every call.
+_TEAMS = PreparedRead(
+    lambda person_id: (
+        Membership.objects.filter(person_id=person_id)
+        .order_by("department__code")
+        .values_list("department__code", "role")
+    ),
+    person_id=-1,
+)
+
+
+def my_teams(*, user: Person) -> list[Team]:
+    """The service teams the signed-in person is on, by department code."""
+    return [Team(department=code, role=role) for code, role in _TEAMS.rows(person_id=user.pk)]
+
+
+@dataclass(frozen=True)
+class Me:
+    """The signed-in person with their teams: what `GET /me` shows."""
+
+    person: Person
+    teams: list[Team]
+
+    def __getattr__(self, name: str) -> Any:
+        # The person's own fields are read straight from the person.
+        return getattr(self.person, name)
+
+
+def me(*, user: Person) -> Me:
+    """The signed-in person as loaded for this request (by the token check, with their
+    department, or by the session), and their teams: one query."""
+    return Me(person=user, teams=my_teams(user=user))
 
 
 def active_team_members(*, department_id: int) -> QuerySet[Person]:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from staffdesk.core import clock
 from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.prepared import PreparedRead
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
 
 TOKEN_PREFIX = "sdk_"  # noqa: S105 - a public marker, not a secret
@@ -53,23 +57,59 @@ def api_token_revoke(*, person: Person, token_id: int, now: datetime | None = No
     return token
 
 
+# How often a token's `last_used_at` is written: a busy token does not write on every call.
+TOKEN_USE_RECORDED_EVERY = timedelta(minutes=1)
+
+_PERSON_COLUMNS = [field.attname for field in Person._meta.concrete_fields]
+_DEPARTMENT_COLUMNS = [field.attname for field in Department._meta.concrete_fields]
+# The token check runs on every API call: one statement on the unique hash, with the person
+# and their department, compiled once. A revoked token or a deactivated person is refused
+# by the next call, in any process, since every call reads the row.
+_ACTIVE_TOKEN = PreparedRead(
+    lambda key_hash: (
+        ApiToken.objects.active()
+        .filter(key_hash=key_hash, person__is_active=True)
+        .order_by()
+        .values_list(
+            "pk",
+            "last_used_at",
+            *(f"person__{column}" for column in _PERSON_COLUMNS),
+            *(f"person__department__{column}" for column in _DEPARTMENT_COLUMNS),
+        )
+    ),
+    key_hash="<the hash of the secret>",
+)
+
+
+def _person_from(values: Sequence[Any], *, using: str) -> Person:
+    """The person (with their department, as `select_related` gives it) from the token's row."""
+    people = len(_PERSON_COLUMNS)
+    person = Person.from_db(using, _PERSON_COLUMNS, values[:people])
+    department_values = values[people:]
+    person.department = (
+        None
+        if person.department_id is None
+        else Department.from_db(using, _DEPARTMENT_COLUMNS, department_values)
+    )
+    return person
+
+
 def api_token_authenticate(*, secret: str, now: datetime | None = None) -> Person | None:
     """The active person a token belongs to, or None; records when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.active()
-        .select_related("person")
-        .filter(key_hash=_hash_token(secret), person__is_active=True)
-        .first()
-    )
-    if token is None:
+    rows = _ACTIVE_TOKEN.rows(key_hash=_hash_token(secret))
+    if not rows:
         return None
+    token_id, last_used_at, *person_values = rows[0]
     moment = clock.resolve(now)
-    # Only write when the stored value is stale, so a busy token does not write on every call.
-    if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 300:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
-    return token.person
+    stale = moment - TOKEN_USE_RECORDED_EVERY
+    if last_used_at is None or last_used_at < stale:
+        # Conditional, so calls in several processes at once record it once.
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=token_id
+        ).update(last_used_at=moment)
+    return _person_from(person_values, using=DEFAULT_DB_ALIAS)
 
 
 @transaction.atomic

@@ -31,6 +31,18 @@ def _file(org, count):
         watcher_add(request=item, actor=org.requester, person=org.colleague)
 
 
+def test_me_with_a_token_is_two_queries(org, client, django_assert_num_queries):
+    """The token check (person and department with it) and the teams; no session."""
+    _, token = api_token_create(person=org.it_agent, name="t")
+    bearer = {"Authorization": f"Bearer {token}"}
+    with django_assert_num_queries(3):  # the first call also records the token's use
+        client.get("/api/v1/me", headers=bearer)
+    with django_assert_num_queries(2):
+        me = client.get("/api/v1/me", headers=bearer)
+    assert me.json()["department"] == "IT"
+    assert me.json()["teams"] == [{"department": "IT", "role": "member"}]
+
+
 @pytest.mark.parametrize(
     "path",
     [
