@@ -66,7 +66,7 @@ def decode_cursor(cursor: str) -> int:
     return before_id
 
 
-def _check_limit(limit: int) -> None:
+def check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValidationFailed(
             f"limit must be between 1 and {MAX_PAGE_SIZE}.",
@@ -76,7 +76,7 @@ def _check_limit(limit: int) -> None:
 
 def paginate_by_id(queryset: QuerySet, *, cursor: str | None, limit: int) -> Page:
     """Newest first by primary key; fetches one extra row to know whether a next page exists."""
-    _check_limit(limit)
+    check_limit(limit)
     queryset = queryset.order_by("-id")
     if cursor:
         queryset = queryset.filter(id__lt=decode_cursor(cursor))
@@ -168,7 +168,7 @@ def paginate_by_keys(
     order is total: no row is skipped or repeated across pages, whatever is inserted meanwhile.
     One query per page, one extra row fetched to know whether there is more.
     """
-    _check_limit(limit)
+    check_limit(limit)
     fields = _key_fields(queryset, keys)
     if not cursor:
         rows = list(queryset.order_by(*keys)[: limit + 1])

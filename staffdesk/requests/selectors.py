@@ -131,6 +131,8 @@ def request_page(
     cursor: str | None = None,
     limit: int = 50,
 ) -> Page:
+    """A page of `request_list`, newest first, as model instances. The API reads the same
+    page through `compiled_reads.request_page`, tested equal to this."""
     requests = request_list(user=user, filters=filters).only(*LIST_COLUMNS)
     return paginate_by_id(requests, cursor=cursor, limit=limit)
 
