@@ -23,6 +23,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
@@ -63,6 +64,8 @@ class Slots:
 
 @dataclass(frozen=True)
 class _Compiled:
+    # The statement; empty when the shape finds nothing by its form (an empty `IN` list),
+    # for which Django writes no SQL.
     sql: str
     # For each parameter: (True, slot name) or (False, the constant the ORM put there).
     params: tuple[tuple[bool, Any], ...]
@@ -81,7 +84,10 @@ def _compile(
     slots = Slots()
     queryset = build(slots)
     compiler = queryset.query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return _Compiled(sql="", params=(), compiler=compiler, converters={})
     found = {value for value in params if _hashable(value) and value in slots.names}
     if missing := [name for value, name in slots.names.items() if value not in found]:
         raise RuntimeError(f"placeholders {missing} are not parameters of the compiled query")
@@ -108,22 +114,28 @@ def run_compiled(
     build: Callable[[Slots], QuerySet[Any]],
     values: Mapping[str, Any],
     *,
+    count: bool = False,
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[tuple[Any, ...]]:
-    """The rows of the values_list queryset `build` makes, with `values` in its placeholders.
+    """The rows of the values_list queryset `build` makes, with `values` in its placeholders;
+    with `count`, one row holding how many rows it has (`COUNT(*)` over it as a subquery).
 
     `key` names the shape: two calls with the same key must build the same SQL text."""
     connection = connections[using]
     shapes = _compiled.setdefault(connection, {})
-    compiled = shapes.get(key)
+    compiled = shapes.get((key, count))
     if compiled is None:
         if len(shapes) >= MAX_SHAPES:
             shapes.clear()
-        compiled = shapes[key] = _compile(build, connection, using)
+        compiled = shapes[(key, count)] = _compile(build, connection, using)
+    if not compiled.sql:
+        return [(0,)] if count else []
     params = [values[item] if is_slot else item for is_slot, item in compiled.params]
+    # The ORM wrote compiled.sql; the call's values are only ever parameters.
+    sql = f"SELECT COUNT(*) FROM ({compiled.sql}) counted" if count else compiled.sql  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+        cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
-    if compiled.converters:
+    if compiled.converters and not count:
         rows = [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
     return rows

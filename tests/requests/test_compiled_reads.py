@@ -1,5 +1,6 @@
-"""The API's compiled request list returns exactly what the ORM selector returns, for every
-kind of viewer and every filter, also when one compiled statement serves several viewers."""
+"""The compiled request lists (the API's list, the queue's first page and its count) return
+exactly what the ORM selectors return, for every kind of viewer and every filter, also when
+one compiled statement serves several viewers."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from conftest import LAPTOP_ANSWERS
 from staffdesk.requests import compiled_reads, selectors
+from staffdesk.requests.compiled_reads import QueueRow
 from staffdesk.requests.models import Status, Watcher
 from staffdesk.requests.schemas import RequestPageOut
-from staffdesk.requests.selectors import RequestFilters
+from staffdesk.requests.selectors import REQUEST_SORTS, RequestFilters
 from staffdesk.requests.services import request_assign, request_submit
 
 ROLES = [
@@ -145,3 +147,26 @@ def test_refused_filters_are_refused_as_by_the_orm(org, filed):
         with pytest.raises(ValidationFailed) as fast:
             compiled_reads.request_page(user=org.it_agent, filters=filters)
         assert fast.value.message == orm.value.message
+
+
+@pytest.mark.parametrize("sort", list(REQUEST_SORTS))
+def test_the_compiled_queue_is_the_orm_queue_for_every_viewer_and_filter(
+    org, filed, sort, monkeypatch
+):
+    compared = 0
+    for filters in _filters(org, filed):
+        for role in ROLES:
+            user = _viewer(org, role)
+            orm = selectors.queue_page(user=user, filters=filters, sort=sort, limit=2)
+            fast = compiled_reads.queue_page(user=user, filters=filters, sort=sort, limit=2)
+            assert fast.items == [QueueRow.of(item) for item in orm.items], (role, filters)
+            assert fast.next_cursor == orm.next_cursor
+            assert compiled_reads.queue_total(user=user, filters=filters) == (
+                selectors.queue_total(user=user, filters=filters)
+            )
+            compared += len(orm.items)
+    assert compared > 50
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 2)
+    total = compiled_reads.queue_total(user=org.it_agent, filters=RequestFilters())
+    assert total == selectors.queue_total(user=org.it_agent, filters=RequestFilters())
+    assert total.more
