@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 from staffdesk.core.ids import ID_MAX
@@ -71,6 +72,12 @@ class _Compiled:
     params: tuple[tuple[bool, Any], ...]
     compiler: SQLCompiler
     converters: dict[int, Any]
+    # For a queryset of model instances: the model, the columns of its own fields and the
+    # populators of its select_related objects, as Django's ModelIterable reads them.
+    model: type[Model] | None = None
+    init_list: tuple[str, ...] = ()
+    own_columns: slice = field(default_factory=lambda: slice(0))
+    related: tuple[Any, ...] = ()
 
 
 _compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Compiled]] = (
@@ -92,6 +99,21 @@ def _compile(
     if missing := [name for value, name in slots.names.items() if value not in found]:
         raise RuntimeError(f"placeholders {missing} are not parameters of the compiled query")
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    model_reading: dict[str, Any] = {}
+    if queryset._iterable_class is ModelIterable:
+        if compiler.annotation_col_map or queryset._known_related_objects:  # type: ignore[attr-defined]
+            raise ValueError("compiled querysets of instances take no annotations")
+        select_fields = compiler.klass_info["select_fields"]
+        own = slice(select_fields[0], select_fields[-1] + 1)
+        model_reading = {
+            "model": compiler.klass_info["model"],
+            "own_columns": own,
+            "init_list": tuple(column[0].target.attname for column in compiler.select[own]),
+            # The stubs describe a later Django's signature (with fetch_mode).
+            "related": tuple(
+                get_related_populators(compiler.klass_info, compiler.select, using)  # type: ignore[call-arg]
+            ),
+        }
     return _Compiled(
         sql=sql,
         params=tuple(
@@ -102,6 +124,7 @@ def _compile(
         ),
         compiler=compiler,
         converters=compiler.get_converters(fields),
+        **model_reading,
     )
 
 
@@ -139,3 +162,27 @@ def run_compiled(
     if compiled.converters and not count:
         rows = [tuple(row) for row in compiled.compiler.apply_converters(rows, compiled.converters)]
     return rows
+
+
+def run_compiled_instances(
+    key: Hashable,
+    build: Callable[[Slots], QuerySet[Any]],
+    values: Mapping[str, Any],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[Any]:
+    """The model instances of the queryset `build` makes (its select_related objects too,
+    no prefetches or annotations), with `values` in its placeholders."""
+    connection = connections[using]
+    rows = run_compiled(("instances", key), build, values, using=using)
+    compiled = _compiled[connection][(("instances", key), False)]
+    model = compiled.model
+    if model is None:
+        raise ValueError("the queryset reads rows, not instances: use run_compiled")
+    instances = []
+    for row in rows:
+        instance = model.from_db(using, list(compiled.init_list), row[compiled.own_columns])
+        for populator in compiled.related:
+            populator.populate(row, instance)
+        instances.append(instance)
+    return instances

@@ -21,7 +21,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import QuerySet
 
-from staffdesk.core.compiled import Slots, run_compiled
+from staffdesk.core.compiled import Slots, run_compiled, run_compiled_instances
+from staffdesk.core.errors import NotFound
 from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import (
     Page,
@@ -45,6 +46,7 @@ from staffdesk.requests.selectors import (
     RequestFilters,
     queue_list,
     request_list,
+    request_numbered,
 )
 from staffdesk.requests.selectors import queue_page as orm_queue_page
 from staffdesk.requests.selectors import queue_total as orm_queue_total
@@ -436,3 +438,20 @@ def queue_total(*, user: Viewer, filters: RequestFilters) -> Total:
     key = ("queue_total", *shape.key, cap)
     ((found,),) = run_compiled(key, build, shape.values, count=True)
     return Total(count=min(found, cap), more=found > cap)
+
+
+def access_request(*, user: Viewer, number: str) -> Request:
+    """`selectors.access_request` (the same instance, with its select_related objects) from
+    a statement compiled once per kind of viewer: the request page's first read."""
+    viewer, values = _viewer_shape(user)
+    values["number"] = number.upper()
+
+    def build(slots: Slots) -> QuerySet[Any]:
+        viewer_placeholder = _placeholder_viewer(viewer, slots)
+        return request_numbered(user=viewer_placeholder, number=slots.text("number"))[:1]
+
+    found = run_compiled_instances(("access_request", viewer), build, values)
+    if not found:
+        raise NotFound(f"No request {number}.")
+    request: Request = found[0]
+    return request

@@ -315,9 +315,9 @@ def request_counts(*, user: Viewer, filters: RequestFilters | None = None) -> di
     return by_status
 
 
-def access_request(*, user: Viewer, number: str) -> Request:
-    """The request with this number if the user may see it; otherwise NotFound, never 403."""
-    request = (
+def request_numbered(*, user: Viewer, number: str) -> QuerySet[Request]:
+    """The request with this number if the user may see it, with what its page shows."""
+    return (
         Request.objects.visible_to(user)
         .select_related(
             "service",
@@ -329,8 +329,12 @@ def access_request(*, user: Viewer, number: str) -> Request:
             "sla_agreement__calendar",
         )
         .filter(number=number.upper())
-        .first()
     )
+
+
+def access_request(*, user: Viewer, number: str) -> Request:
+    """The request with this number if the user may see it; otherwise NotFound, never 403."""
+    request = request_numbered(user=user, number=number).first()
     if request is None:
         raise NotFound(f"No request {number}.")
     return request

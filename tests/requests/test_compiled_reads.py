@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from conftest import LAPTOP_ANSWERS
+from staffdesk.core.errors import NotFound
 from staffdesk.requests import compiled_reads, selectors
 from staffdesk.requests.compiled_reads import QueueRow
 from staffdesk.requests.models import Status, Watcher
@@ -170,3 +171,45 @@ def test_the_compiled_queue_is_the_orm_queue_for_every_viewer_and_filter(
     total = compiled_reads.queue_total(user=org.it_agent, filters=RequestFilters())
     assert total == selectors.queue_total(user=org.it_agent, filters=RequestFilters())
     assert total.more
+
+
+RELATED = ("service", "department", "requester", "on_behalf_of", "assignee")
+
+
+def _fields(instance):
+    if instance is None:
+        return None
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_the_compiled_request_is_the_orm_request_for_every_viewer(
+    org, filed, agreement, django_assert_num_queries
+):
+    requests = [*filed["it"], filed["for_colleague"], *filed["confidential"]]
+    seen = 0
+    for role in ROLES:
+        user = _viewer(org, role)
+        for request in requests:
+            for number in (request.number, request.number.lower()):
+                try:
+                    orm = selectors.access_request(user=user, number=number)
+                except NotFound:
+                    with pytest.raises(NotFound):
+                        compiled_reads.access_request(user=user, number=number)
+                    continue
+                with django_assert_num_queries(1):
+                    fast = compiled_reads.access_request(user=user, number=number)
+                    # What the page reads comes with it: no query for a related object.
+                    related = {name: _fields(getattr(fast, name)) for name in RELATED}
+                    agreement_fields = _fields(fast.sla_agreement)
+                    calendar = _fields(fast.sla_agreement and fast.sla_agreement.calendar)
+                    requester_department = _fields(fast.requester_department)
+                assert _fields(fast) == _fields(orm)
+                assert related == {name: _fields(getattr(orm, name)) for name in RELATED}
+                assert agreement_fields == _fields(orm.sla_agreement)
+                assert calendar == _fields(orm.sla_agreement and orm.sla_agreement.calendar)
+                assert requester_department == _fields(orm.requester_department)
+                seen += 1
+    assert seen > 20
+    with pytest.raises(NotFound):
+        compiled_reads.access_request(user=org.it_agent, number="IT-999999")

@@ -12,6 +12,7 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.forms.renderers import Jinja2
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,6 +32,10 @@ MINE_RESULTS = "mine-results"
 
 class _FilterForm(forms.Form):
     """A GET filter form: Bootstrap classes; invalid fields are ignored and marked with their error."""
+
+    # Django's widget templates in their Jinja2 form (the same markup): a select renders each
+    # option through a template, which in Django's engine cost the queue 4 ms for 47 options.
+    default_renderer = Jinja2
 
     def __init__(self, data: QueryDict) -> None:
         super().__init__(data)
