@@ -106,6 +106,14 @@ TEMPLATES = [
             ],
         },
     },
+    # For the templates that render many rows (the queue's results): staffdesk/core/jinja.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "staffdesk.core.jinja.environment", "autoescape": True},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------

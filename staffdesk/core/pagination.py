@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.ids import ID_MAX, parse_id
@@ -66,7 +66,7 @@ def decode_cursor(cursor: str) -> int:
     return before_id
 
 
-def _check_limit(limit: int) -> None:
+def check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValidationFailed(
             f"limit must be between 1 and {MAX_PAGE_SIZE}.",
@@ -76,7 +76,7 @@ def _check_limit(limit: int) -> None:
 
 def paginate_by_id(queryset: QuerySet, *, cursor: str | None, limit: int) -> Page:
     """Newest first by primary key; fetches one extra row to know whether a next page exists."""
-    _check_limit(limit)
+    check_limit(limit)
     queryset = queryset.order_by("-id")
     if cursor:
         queryset = queryset.filter(id__lt=decode_cursor(cursor))
@@ -97,13 +97,13 @@ def _invalid_cursor() -> ValidationFailed:
     )
 
 
-def _key_fields(queryset: QuerySet, keys: Sequence[str]) -> list[Any]:
+def _key_fields(model: type[Model], keys: Sequence[str]) -> list[Any]:
     fields = []
     for key in keys:
         try:
-            field = queryset.model._meta.get_field(key.removeprefix("-"))
+            field = model._meta.get_field(key.removeprefix("-"))
         except FieldDoesNotExist as exc:
-            raise ValueError(f"{key!r} is not a field of {queryset.model.__name__}") from exc
+            raise ValueError(f"{key!r} is not a field of {model.__name__}") from exc
         if field.null:
             raise ValueError(f"keyset key {key!r} must not be nullable")
         fields.append(field)
@@ -168,8 +168,8 @@ def paginate_by_keys(
     order is total: no row is skipped or repeated across pages, whatever is inserted meanwhile.
     One query per page, one extra row fetched to know whether there is more.
     """
-    _check_limit(limit)
-    fields = _key_fields(queryset, keys)
+    check_limit(limit)
+    fields = _key_fields(queryset.model, keys)
     if not cursor:
         rows = list(queryset.order_by(*keys)[: limit + 1])
         items = rows[:limit]
@@ -195,3 +195,9 @@ def paginate_by_keys(
         if has_previous and items
         else None,
     )
+
+
+def next_page_cursor(model: type[Model], keys: Sequence[str], row: Any) -> str:
+    """The cursor `paginate_by_keys` gives for the page after `row` (any object with the
+    keys' attributes: a model instance or a row read without the ORM)."""
+    return _encode_keyset(keys, _key_fields(model, keys), row, "next")

@@ -13,7 +13,7 @@ from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.types import Id, String
 from staffdesk.directory.selectors import access_person
 from staffdesk.directory.types import AuthenticatedHttpRequest
-from staffdesk.requests import read, selectors, services
+from staffdesk.requests import compiled_reads, read, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Attachment, Channel, Priority, RequestEvent, Watcher
 from staffdesk.requests.schemas import (
@@ -118,7 +118,7 @@ def request_list(
     page_in: Query[PageIn],
 ) -> dict[str, object]:
     filters = query.to_filters()
-    page = selectors.request_page(
+    page = compiled_reads.request_page(
         user=request.user, filters=filters, cursor=page_in.cursor or None, limit=page_in.limit
     )
     return {"items": page.items, "next_cursor": page.next_cursor}

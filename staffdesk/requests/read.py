@@ -18,7 +18,7 @@ from django.db import connection
 
 from staffdesk.directory.models import Person
 from staffdesk.directory.types import Viewer
-from staffdesk.requests import selectors
+from staffdesk.requests import compiled_reads, selectors
 from staffdesk.requests.models import Attachment, Priority, Request, RequestEvent, Status, Watcher
 from staffdesk.requests.sla.display import SlaView, sla_view
 
@@ -62,7 +62,7 @@ def request_detail(
 
     `files=False` leaves each entry's attachments out, one query fewer: the web page names
     an attachment event's file from the event's data and lists no files under replies."""
-    request = selectors.access_request(user=user, number=number)
+    request = compiled_reads.access_request(user=user, number=number)
     events = (
         selectors.request_timeline(user=user, request=request)
         if files

@@ -32,18 +32,34 @@ def words(text: str) -> list[tuple[str, bool]]:
     return [(word, bool(star)) for word, star in WORD.findall(text.lower())]
 
 
-def matching(text: str) -> Q:
-    """A filter for the requests whose subject or description holds every word of `text`."""
+def search_terms(text: str) -> tuple[str, str] | None:
+    """What `matching(text)` binds: the full-text query in the database's syntax, and the
+    text itself when it is a request number (else ""); None when `text` has no word."""
     terms = words(text)
     if not terms:
-        return Q()
+        return None
     if connection.vendor == "postgresql":
         query = " & ".join(f"{word}:*" if prefix else word for word, prefix in terms)
-        found = Q(RawSQL(POSTGRES_MATCH, [query], output_field=BooleanField()))  # noqa: S611
     else:
         query = " ".join(f'"{word}"*' if prefix else f'"{word}"' for word, prefix in terms)
-        found = Q(pk__in=RawSQL(SQLITE_MATCH, [query]))  # noqa: S611
     stripped = text.strip()
-    if NUMBER.match(stripped):
-        found |= Q(number__iexact=stripped)
+    return query, stripped if NUMBER.match(stripped) else ""
+
+
+def matching(text: str) -> Q:
+    """A filter for the requests whose subject or description holds every word of `text`."""
+    terms = search_terms(text)
+    if terms is None:
+        return Q()
+    return matching_terms(*terms)
+
+
+def matching_terms(query: str, number: str) -> Q:
+    """The filter of `search_terms`' result: the full-text `query`, or the request `number`."""
+    if connection.vendor == "postgresql":
+        found = Q(RawSQL(POSTGRES_MATCH, [query], output_field=BooleanField()))  # noqa: S611
+    else:
+        found = Q(pk__in=RawSQL(SQLITE_MATCH, [query]))  # noqa: S611
+    if number:
+        found |= Q(number__iexact=number)
     return found
