@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from staffdesk.core.compiled import Slots, run_compiled
 from staffdesk.core.errors import NotFound, ValidationFailed
-from staffdesk.core.prepared import PreparedRead
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
 from staffdesk.directory.types import Viewer
 
@@ -48,19 +48,20 @@ class Team:
 # A person's own memberships are always theirs to see (`Membership.visible_to` shows the
 # memberships of active people, and whoever is signed in is active); one statement,
 # compiled once, since `GET /me` runs it on every call.
-_TEAMS = PreparedRead(
-    lambda person_id: (
-        Membership.objects.filter(person_id=person_id)
+def _teams(slots: Slots) -> QuerySet[Membership, tuple[str, str]]:
+    return (
+        Membership.objects.filter(person_id=slots.number("person_id"))
         .order_by("department__code")
         .values_list("department__code", "role")
-    ),
-    person_id=-1,
-)
+    )
 
 
 def my_teams(*, user: Person) -> list[Team]:
     """The service teams the signed-in person is on, by department code."""
-    return [Team(department=code, role=role) for code, role in _TEAMS.rows(person_id=user.pk)]
+    return [
+        Team(department=code, role=role)
+        for code, role in run_compiled("my-teams", _teams, {"person_id": user.pk})
+    ]
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from staffdesk.core import clock
+from staffdesk.core.compiled import Slots, run_compiled
 from staffdesk.core.errors import NotFound, ValidationFailed
-from staffdesk.core.prepared import PreparedRead
 from staffdesk.directory.models import ApiToken, Department, Membership, Person
 
 TOKEN_PREFIX = "sdk_"  # noqa: S105 - a public marker, not a secret
@@ -62,13 +62,15 @@ TOKEN_USE_RECORDED_EVERY = timedelta(minutes=1)
 
 _PERSON_COLUMNS = [field.attname for field in Person._meta.concrete_fields]
 _DEPARTMENT_COLUMNS = [field.attname for field in Department._meta.concrete_fields]
+
+
 # The token check runs on every API call: one statement on the unique hash, with the person
 # and their department, compiled once. A revoked token or a deactivated person is refused
 # by the next call, in any process, since every call reads the row.
-_ACTIVE_TOKEN = PreparedRead(
-    lambda key_hash: (
+def _active_token(slots: Slots) -> QuerySet[ApiToken]:
+    return (
         ApiToken.objects.active()
-        .filter(key_hash=key_hash, person__is_active=True)
+        .filter(key_hash=slots.text("key_hash"), person__is_active=True)
         .order_by()
         .values_list(
             "pk",
@@ -76,9 +78,7 @@ _ACTIVE_TOKEN = PreparedRead(
             *(f"person__{column}" for column in _PERSON_COLUMNS),
             *(f"person__department__{column}" for column in _DEPARTMENT_COLUMNS),
         )
-    ),
-    key_hash="<the hash of the secret>",
-)
+    )
 
 
 def _person_from(values: Sequence[Any], *, using: str) -> Person:
@@ -98,7 +98,7 @@ def api_token_authenticate(*, secret: str, now: datetime | None = None) -> Perso
     """The active person a token belongs to, or None; records when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    rows = _ACTIVE_TOKEN.rows(key_hash=_hash_token(secret))
+    rows = run_compiled("active-token", _active_token, {"key_hash": _hash_token(secret)})
     if not rows:
         return None
     token_id, last_used_at, *person_values = rows[0]
