@@ -18,7 +18,7 @@ the field its `violation_error_code` names (`ConstraintErrorsOnFields`), not abo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django import forms
 from django.contrib import admin
@@ -155,6 +155,11 @@ class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
 class VisibleAdminMixin(_AdminBase):
     """Lists, finds, opens, offers in forms and names on delete pages only what the signed-in
     user may see. Put it first among the bases of a ModelAdmin (or use `VisibleModelAdmin`)."""
+
+    # An address typed without a scheme is https (Django 6's default, stated now).
+    formfield_overrides: ClassVar[dict[type[models.Field], dict[str, Any]]] = {
+        models.URLField: {"assume_scheme": "https"}
+    }
 
     def visible_queryset(self, request: HttpRequest) -> QuerySet:
         """This admin's objects the user may see: the model's `visible_to(user)`.
