@@ -292,6 +292,10 @@ class Request(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "status"], name="request_queue"),
+            # A department's requests newest first (the API list's `department=`): read in
+            # index order and filtered, instead of every open request of the department
+            # joined and sorted for a page of 50 (SQLite, 1M: 80 ms -> 1.7 ms).
+            models.Index(fields=["department", "id"], name="request_department_newest"),
             models.Index(fields=["requester", "status"], name="request_requester"),
             models.Index(fields=["assignee", "status"], name="request_assignee"),
             # The queue's first page: a department's open requests newest first, read in
