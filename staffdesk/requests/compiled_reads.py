@@ -36,7 +36,7 @@ from staffdesk.directory.models import Membership, Person
 from staffdesk.directory.selectors import remember_team_roles, team_department_ids
 from staffdesk.directory.types import Viewer
 from staffdesk.requests import selectors
-from staffdesk.requests.models import SLA_NEVER, Priority, Request, Status
+from staffdesk.requests.models import SLA_NEVER, Priority, Request, Status, worst_sla_alert
 from staffdesk.requests.search import matching_terms, search_terms
 from staffdesk.requests.selectors import (
     LIST_COLUMNS,
@@ -316,8 +316,7 @@ class QueueRow:
     @property
     def sla_alert(self) -> ClockState | None:
         """As `Request.sla_alert`."""
-        states = (self.response_state, self.resolution_state)
-        return next((s for s in (ClockState.BREACHED, ClockState.AT_RISK) if s in states), None)
+        return worst_sla_alert(self.response_state, self.resolution_state)
 
     @classmethod
     def of(cls, request: Request) -> QueueRow:

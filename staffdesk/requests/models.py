@@ -18,6 +18,13 @@ from staffdesk.sla.models import Priority  # defined where SLA targets need it
 SLA_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
+def worst_sla_alert(response_state: str, resolution_state: str) -> ClockState | None:
+    """The worst state of a request's stored clocks worth flagging: breached, at risk, or
+    None (the queue's badge, from a model instance or a compiled row alike)."""
+    states = (response_state, resolution_state)
+    return next((s for s in (ClockState.BREACHED, ClockState.AT_RISK) if s in states), None)
+
+
 class Status(models.TextChoices):
     NEW = "new", "New"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -341,8 +348,7 @@ class Request(models.Model):
     @property
     def sla_alert(self) -> ClockState | None:
         """The worst state of the stored clocks worth flagging: breached, at risk, or None."""
-        states = (self.response_state, self.resolution_state)
-        return next((s for s in (ClockState.BREACHED, ClockState.AT_RISK) if s in states), None)
+        return worst_sla_alert(self.response_state, self.resolution_state)
 
 
 class WatcherQuerySet(models.QuerySet):
