@@ -43,7 +43,10 @@ def _hang_in_batch(number: int, signal_file: Path) -> None:
         if flushed == number:
             backend = getattr(connection.connection, "info", None)
             pid = backend.backend_pid if backend is not None else None
-            signal_file.write_text(json.dumps({"backend_pid": pid, "fired": fired}))
+            # Written whole then renamed: the test waits for the file to exist and reads it.
+            partial = signal_file.with_suffix(".partial")
+            partial.write_text(json.dumps({"backend_pid": pid, "fired": fired}))
+            partial.rename(signal_file)
             time.sleep(600)  # killed here
         return fired
 
