@@ -9,7 +9,8 @@ write (`tests/core/test_jinja.py` compares them), without parsing a format strin
 
 from __future__ import annotations
 
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.template import engines
@@ -20,32 +21,40 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from jinja2 import Environment
 
+# The current time zone, read once per `render_rows` (a row's three dates would each look
+# it up through Django's thread-and-task local otherwise).
+_zone: ContextVar[tzinfo | None] = ContextVar("jinja_zone", default=None)
+
+
+def _localtime(value: datetime) -> datetime:
+    return value.astimezone(_zone.get() or timezone.get_current_timezone())
+
 
 def iso(value: datetime) -> str:
     """`|date:'c'`: ISO 8601 in the current time zone."""
-    return timezone.localtime(value).isoformat()
+    return _localtime(value).isoformat()
 
 
 def day_month(value: datetime) -> str:
     """`|date:'D j M'`: "Mon 3 Mar"."""
-    local = timezone.localtime(value)
+    local = _localtime(value)
     return f"{WEEKDAYS_ABBR[local.weekday()]} {local.day} {str(MONTHS_3[local.month]).title()}"
 
 
 def clock_zone(value: datetime) -> str:
     """`|date:'H:i T'`: "09:30 EST"."""
-    local = timezone.localtime(value)
+    local = _localtime(value)
     return f"{local:%H:%M} {local.tzname()}"
 
 
 def minute(value: datetime) -> str:
     """`|date:'Y-m-d H:i'`."""
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    return f"{_localtime(value):%Y-%m-%d %H:%M}"
 
 
 def day_time(value: datetime) -> str:
     """`|date:"j M Y, H:i T"`: "3 Mar 2025, 09:30 EST"."""
-    local = timezone.localtime(value)
+    local = _localtime(value)
     month = str(MONTHS_3[local.month]).title()
     return f"{local.day} {month} {local.year}, {local:%H:%M} {local.tzname()}"
 
@@ -72,4 +81,9 @@ def environment(**options: Any) -> Environment:
 
 def render_rows(template: str, context: dict[str, Any]) -> SafeString:
     """A Jinja2 template (autoescaped) as markup a Django template may include."""
-    return mark_safe(engines["jinja2"].get_template(template).render(context))  # noqa: S308
+    token = _zone.set(timezone.get_current_timezone())
+    try:
+        html = engines["jinja2"].get_template(template).render(context)
+    finally:
+        _zone.reset(token)
+    return mark_safe(html)  # noqa: S308 - autoescaped

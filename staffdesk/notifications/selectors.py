@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
+from staffdesk.core.compiled import Slots, run_compiled
 from staffdesk.core.errors import NotFound
 from staffdesk.core.pagination import Page, paginate_by_id
+from staffdesk.directory.models import Person
 from staffdesk.directory.types import Viewer
 from staffdesk.notifications.kinds import optional_kinds
 from staffdesk.notifications.models import Notification, NotificationPreference
@@ -26,7 +29,18 @@ def notification_list(*, user: Viewer, unread_only: bool = False) -> QuerySet[No
 
 
 def unread_count(*, user: Viewer) -> int:
-    return notification_list(user=user, unread_only=True).count()
+    """How many of my notifications are unread (every page's navigation shows it): the
+    statement is compiled once per kind of viewer (`core.compiled`)."""
+    if not (user and user.is_authenticated):
+        return 0
+
+    def build(slots: Slots) -> QuerySet[Any]:
+        viewer = Person(pk=slots.number("user"), is_superuser=user.is_superuser)
+        return notification_list(user=viewer, unread_only=True).values_list("id")
+
+    key = ("unread_count", user.is_superuser)
+    ((found,),) = run_compiled(key, build, {"user": user.pk}, count=True)
+    return int(found)
 
 
 def notification_page(*, user: Viewer, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:

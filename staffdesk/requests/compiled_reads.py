@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import QuerySet
 
+from staffdesk.catalog.models import FormField
 from staffdesk.core.compiled import Slots, run_compiled, run_compiled_instances
 from staffdesk.core.errors import NotFound
 from staffdesk.core.ids import parse_id
@@ -36,7 +37,17 @@ from staffdesk.directory.models import Membership, Person
 from staffdesk.directory.selectors import remember_team_roles, team_department_ids
 from staffdesk.directory.types import Viewer
 from staffdesk.requests import selectors
-from staffdesk.requests.models import SLA_NEVER, Priority, Request, Status, worst_sla_alert
+from staffdesk.requests.models import (
+    SLA_NEVER,
+    Attachment,
+    Priority,
+    Request,
+    RequestEvent,
+    ResolutionCode,
+    Status,
+    Watcher,
+    worst_sla_alert,
+)
 from staffdesk.requests.search import matching_terms, search_terms
 from staffdesk.requests.selectors import (
     LIST_COLUMNS,
@@ -454,3 +465,94 @@ def access_request(*, user: Viewer, number: str) -> Request:
         raise NotFound(f"No request {number}.")
     request: Request = found[0]
     return request
+
+
+# --- The request page's other reads ------------------------------------------------------
+# The selectors of the same names, compiled once per kind of viewer: the page opens the
+# request with `access_request`, then reads these.
+
+
+def _of_request(
+    name: str,
+    user: Viewer,
+    request: Request,
+    listing: Callable[..., QuerySet[Any]],
+    *,
+    by_requester: bool = False,
+) -> list[Any]:
+    """`listing(user=..., request=...)`'s instances: a placeholder for the request's id (and
+    for its requester's, if the listing reads it)."""
+    viewer, values = _viewer_shape(user)
+    values["request"] = request.pk
+    if by_requester:
+        values["requester"] = request.requester_id
+
+    def build(slots: Slots) -> QuerySet[Any]:
+        placeholder = Request(pk=slots.number("request"))
+        if by_requester:
+            placeholder.requester_id = slots.number("requester")
+        return listing(user=_placeholder_viewer(viewer, slots), request=placeholder)
+
+    return run_compiled_instances((name, viewer), build, values)
+
+
+def request_events(*, user: Viewer, request: Request) -> list[RequestEvent]:
+    return _of_request("request_events", user, request, selectors.request_events)
+
+
+def request_timeline(
+    *, user: Viewer, request: Request
+) -> list[tuple[RequestEvent, tuple[Attachment, ...]]]:
+    """`selectors.request_timeline`: each event with the attachments this user sees (what
+    its prefetch reads: those of the request, by id, grouped by their event)."""
+    events = request_events(user=user, request=request)
+    attachments = _of_request("request_attachments", user, request, _event_attachments)
+    by_event: dict[int, list[Attachment]] = {}
+    for attachment in attachments:
+        by_event.setdefault(attachment.event_id, []).append(attachment)
+    return [(event, tuple(by_event.get(event.pk, ()))) for event in events]
+
+
+def _event_attachments(*, user: Viewer, request: Request) -> QuerySet[Attachment]:
+    return (
+        Attachment.objects.visible_to(user)
+        .filter(request=request, event__isnull=False)
+        .order_by("id")
+    )
+
+
+def request_watchers(*, user: Viewer, request: Request) -> list[Watcher]:
+    return _of_request("request_watchers", user, request, selectors.request_watchers)
+
+
+def requester_other_open(*, user: Viewer, request: Request) -> list[Request]:
+    return _of_request(
+        "requester_other_open", user, request, selectors.requester_other_open, by_requester=True
+    )
+
+
+def team_agents(*, request: Request) -> list[Person]:
+    def build(slots: Slots) -> QuerySet[Any]:
+        return selectors.team_agents(request=Request(department_id=slots.number("department")))
+
+    return run_compiled_instances("team_agents", build, {"department": request.department_id})
+
+
+def form_fields(*, request: Request) -> list[FormField]:
+    """The fields of the request's service, in form order (`request_answers` reads them)."""
+
+    def build(slots: Slots) -> QuerySet[Any]:
+        return FormField.objects.filter(service_id=slots.number("service"))
+
+    return run_compiled_instances("form_fields", build, {"service": request.service_id})
+
+
+def resolution_codes(*, request: Request) -> list[ResolutionCode]:
+    """The active resolution codes of the providing department."""
+
+    def build(slots: Slots) -> QuerySet[Any]:
+        return ResolutionCode.objects.filter(
+            department_id=slots.number("department"), is_active=True
+        )
+
+    return run_compiled_instances("resolution_codes", build, {"department": request.department_id})

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -40,10 +40,13 @@ CACHE_SIZE = 4096
 _PERSON_IRRELEVANT = frozenset({"last_login", "password"})
 
 
-class _GenerationCache:
+class GenerationCache:
     """An LRU of values computed under one generation; a newer generation empties it."""
 
+    instances: ClassVar[list[GenerationCache]] = []
+
     def __init__(self, size: int) -> None:
+        GenerationCache.instances.append(self)
         self._size = size
         self._generation: Generation | None = None
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
@@ -73,7 +76,7 @@ class _GenerationCache:
             self._generation = None
 
 
-cache = _GenerationCache(CACHE_SIZE)
+cache = GenerationCache(CACHE_SIZE)
 
 
 # The routing generation, and that of people's email choices (the assignee's, cached too).
@@ -85,7 +88,9 @@ def current_generation() -> Generation:
 
 
 def filing_cache_clear() -> None:
-    cache.clear()
+    """Empty every cache keyed by the routing generation (this one and the queue's scopes)."""
+    for each in GenerationCache.instances:
+        each.clear()
 
 
 def _before(**_: Any) -> None:

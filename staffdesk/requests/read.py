@@ -64,14 +64,14 @@ def request_detail(
     an attachment event's file from the event's data and lists no files under replies."""
     request = compiled_reads.access_request(user=user, number=number)
     events = (
-        selectors.request_timeline(user=user, request=request)
+        compiled_reads.request_timeline(user=user, request=request)
         if files
-        else selectors.request_events(user=user, request=request)
+        else [(event, ()) for event in compiled_reads.request_events(user=user, request=request)]
     )
     return RequestDetail(
         request=request,
-        timeline=tuple(_entry(event, files=files) for event in events),
-        watchers=tuple(selectors.request_watchers(user=user, request=request)),
+        timeline=tuple(_entry(event, attachments) for event, attachments in events),
+        watchers=tuple(compiled_reads.request_watchers(user=user, request=request)),
         allowed_transitions=selectors.allowed_transitions(user=user, request=request),
         sla=sla_view(request, now=now),
         is_team=selectors.can_work_on(user, request),
@@ -91,9 +91,7 @@ def filed_detail(
     request.answers = as_stored(request.answers)
     return RequestDetail(
         request=request,
-        timeline=tuple(
-            replace(_entry(event, files=False), data=as_stored(event.data)) for event in events
-        ),
+        timeline=tuple(replace(_entry(event, ()), data=as_stored(event.data)) for event in events),
         watchers=(),
         allowed_transitions=selectors.allowed_transitions(user=user, request=request),
         sla=sla_view(request, now=now),
@@ -122,7 +120,7 @@ def _jsonb_order(value: Any) -> Any:
     return value
 
 
-def _entry(event: RequestEvent, *, files: bool) -> TimelineEntry:
+def _entry(event: RequestEvent, attachments: tuple[Attachment, ...]) -> TimelineEntry:
     return TimelineEntry(
         id=event.pk,
         kind=RequestEvent.Kind(event.kind),
@@ -131,7 +129,7 @@ def _entry(event: RequestEvent, *, files: bool) -> TimelineEntry:
         is_internal=event.is_internal,
         body=event.body,
         data=event.data,
-        attachments=tuple(event.attachments.all()) if files else (),
+        attachments=attachments,
         summary=summary(event.kind, event.data),
     )
 

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.catalog.selectors import service_list
 from staffdesk.core.errors import NotFound, ValidationFailed
+from staffdesk.core.generations import generation_read
 from staffdesk.core.ids import parse_id
 from staffdesk.core.pagination import Page, Total, count_up_to, paginate_by_id, paginate_by_keys
 from staffdesk.core.types import JSON
@@ -183,10 +184,28 @@ def queue_scope(*, user: Viewer, department: str = "") -> QueueScope:
     `department` (a code) is the department chosen, whose team and services an organization
     admin then also gets to filter by.
     """
+    # What it reads (departments, people, teams, services) bumps the routing generation on
+    # every change, so a process reuses a scope until one of them changes.
+    generation = (generation_read(filing_cache.ROUTING),)
+    key = (user.pk, is_org_admin(user), department.upper())
+    hit, scope = _scopes.get(generation, key)
+    if not hit:
+        scope = _queue_scope(user=user, department=department)
+        _scopes.put(generation, key, scope)
+    if scope is None:
+        raise NotFound("The queue is for members of a service team.")
+    return scope
+
+
+# Viewers x departments chosen; their scopes are read-only to the callers.
+_scopes = filing_cache.GenerationCache(1024)
+
+
+def _queue_scope(*, user: Viewer, department: str) -> QueueScope | None:
     team_ids = team_department_ids(user)
     admin = is_org_admin(user)
     if not team_ids and not admin:
-        raise NotFound("The queue is for members of a service team.")
+        return None
     others = _departments_for_admins(user=user) if admin else []
     shown_ids = set(team_ids)
     shown_ids |= {d.pk for d in others if d.code == department.upper()}
@@ -439,9 +458,11 @@ class Answer:
     moment: datetime | None = None
 
 
-def request_answers(*, request: Request) -> list[Answer]:
-    """The answers in form order, list keys shown by their names (one query for the fields)."""
-    fields = list(request.service.fields.all())
+def request_answers(*, request: Request, fields: list[FormField] | None = None) -> list[Answer]:
+    """The answers in form order, list keys shown by their names (one query for the fields,
+    unless the caller read `fields`, the service's, already)."""
+    if fields is None:
+        fields = list(request.service.fields.all())
     names = _people_named(fields, request.answers)
     answers = [
         _answer(field, request.answers[field.code], names)
@@ -488,7 +509,7 @@ def _answer(field: FormField, value: JSON, people: dict[str, str]) -> Answer:
 OTHER_OPEN_SHOWN = 5
 
 
-def requester_other_open(*, user: Viewer, request: Request) -> list[Request]:
+def requester_other_open(*, user: Viewer, request: Request) -> QuerySet[Request]:
     """The requester's other open requests that `user` may see, newest first (one more than
     shown, to tell the list was cut): the team sees whether this is the third time."""
     others = (
@@ -498,7 +519,7 @@ def requester_other_open(*, user: Viewer, request: Request) -> list[Request]:
         .select_related("department")
         .order_by("-created_at", "-id")
     )
-    return list(others[: OTHER_OPEN_SHOWN + 1])
+    return others[: OTHER_OPEN_SHOWN + 1]
 
 
 def team_agents(*, request: Request) -> QuerySet[Person]:

@@ -393,3 +393,13 @@ def test_in_app_list_and_mark_read_over_http(org, api):
     assert rita.post(f"/me/notifications/{petes.pk}/read").status_code == 404
     petes.refresh_from_db()
     assert petes.read_at is None
+
+    # The navigation's count (a compiled statement) is the inbox's, for each of them.
+    from staffdesk.notifications.selectors import notification_list, unread_count
+
+    Notification.objects.filter(pk=petes.pk).update(shared_with_admins=True)
+    for person in (org.requester, org.it_point, org.admin):
+        expected = notification_list(user=person, unread_only=True).count()
+        assert unread_count(user=person) == expected
+    assert (unread_count(user=org.requester), unread_count(user=org.it_point)) == (1, 1)
+    assert unread_count(user=org.admin) == 0  # shared with admins, but not their inbox

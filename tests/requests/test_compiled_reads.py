@@ -213,3 +213,81 @@ def test_the_compiled_request_is_the_orm_request_for_every_viewer(
     assert seen > 20
     with pytest.raises(NotFound):
         compiled_reads.access_request(user=org.it_agent, number="IT-999999")
+
+
+def _instances(objects):
+    return [(_fields(item), type(item).__name__) for item in objects]
+
+
+def test_the_compiled_request_page_reads_are_the_orm_reads_for_every_viewer(org, filed, tmp_path):
+    """The timeline (with its files), the watchers, the requester's other open requests,
+    the team, the form and the resolution codes: the request page's reads after the request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from staffdesk.requests.services import attachment_add, request_add_note, request_reply
+
+    def upload(name):
+        return SimpleUploadedFile(name, b"hello", content_type="text/plain")
+
+    busy = filed["it"][2]
+    request_reply(request=busy, author=org.requester, body="Any news?")
+    request_add_note(request=busy, author=org.it_agent, body="Waiting for stock")
+    attachment_add(request=busy, uploader=org.requester, upload=upload("a.txt"), filename="a.txt")
+    attachment_add(
+        request=busy,
+        uploader=org.it_agent,
+        upload=upload("b.txt"),
+        filename="b.txt",
+        is_internal=True,
+    )
+    requests = [*filed["it"], filed["for_colleague"], *filed["confidential"]]
+    compared = 0
+    for role in ROLES:
+        user = _viewer(org, role)
+        for request in requests:
+            orm_timeline = [
+                (_fields(event), _fields(event.actor), _instances(event.attachments.all()))
+                for event in selectors.request_timeline(user=user, request=request)
+            ]
+            fast_timeline = [
+                (_fields(event), _fields(event.actor), _instances(files))
+                for event, files in compiled_reads.request_timeline(user=user, request=request)
+            ]
+            assert fast_timeline == orm_timeline, (role, request.number)
+            assert _instances(compiled_reads.request_events(user=user, request=request)) == (
+                _instances(selectors.request_events(user=user, request=request))
+            )
+            orm_watchers = selectors.request_watchers(user=user, request=request)
+            fast_watchers = compiled_reads.request_watchers(user=user, request=request)
+            assert [(_fields(w), _fields(w.person)) for w in fast_watchers] == [
+                (_fields(w), _fields(w.person)) for w in orm_watchers
+            ]
+            orm_others = selectors.requester_other_open(user=user, request=request)
+            fast_others = compiled_reads.requester_other_open(user=user, request=request)
+            assert [(_fields(r), _fields(r.department)) for r in fast_others] == [
+                (_fields(r), _fields(r.department)) for r in orm_others
+            ]
+            compared += len(orm_timeline) + len(orm_watchers) + len(orm_others)
+    assert compared > 100
+    # The internal file is on the timeline of the team only.
+    files = {
+        role: {
+            a.filename
+            for _, attachments in compiled_reads.request_timeline(
+                user=_viewer(org, role), request=busy
+            )
+            for a in attachments
+        }
+        for role in ("requester", "it_agent", "admin")
+    }
+    assert files == {"requester": {"a.txt"}, "it_agent": {"a.txt", "b.txt"}, "admin": {"a.txt"}}
+    for request in requests:
+        assert _instances(compiled_reads.team_agents(request=request)) == _instances(
+            selectors.team_agents(request=request)
+        )
+        assert _instances(compiled_reads.form_fields(request=request)) == _instances(
+            request.service.fields.all()
+        )
+        assert _instances(compiled_reads.resolution_codes(request=request)) == _instances(
+            request.department.resolution_codes.filter(is_active=True)
+        )

@@ -20,7 +20,7 @@ from staffdesk.core.errors import DomainError, ValidationFailed
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_person, person_find
 from staffdesk.directory.types import AuthenticatedHttpRequest
-from staffdesk.requests import forms, read, selectors, services
+from staffdesk.requests import compiled_reads, forms, read, selectors, services
 from staffdesk.requests.downloads import attachment_response
 from staffdesk.requests.models import Priority, Request, Status
 from staffdesk.requests.panels import detail_panels
@@ -224,15 +224,17 @@ def _page(
     context = {
         "item": item,
         "detail": detail,
-        "answers": selectors.request_answers(request=item),
+        "answers": selectors.request_answers(
+            request=item, fields=compiled_reads.form_fields(request=item)
+        ),
         "panels": detail_panels(user=user, request=item, now=now, timeline=detail.timeline),
         "moves": _moves(item, detail.allowed_transitions),
-        "resolution_codes": list(item.department.resolution_codes.filter(is_active=True))
+        "resolution_codes": compiled_reads.resolution_codes(request=item)
         if Status.RESOLVED in detail.allowed_transitions
         else [],
         "manages_watchers": detail.is_team or detail.is_requester_side,
-        "agents": list(selectors.team_agents(request=item)) if detail.is_team else [],
-        "other_open": selectors.requester_other_open(user=user, request=item)
+        "agents": compiled_reads.team_agents(request=item) if detail.is_team else [],
+        "other_open": compiled_reads.requester_other_open(user=user, request=item)
         if detail.is_team
         else [],
         "other_open_shown": selectors.OTHER_OPEN_SHOWN,

@@ -7,6 +7,7 @@ the same form and links load whole pages.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import cast
 
@@ -35,7 +36,8 @@ class _FilterForm(forms.Form):
 
     # Django's widget templates in their Jinja2 form (the same markup): a select renders each
     # option through a template, which in Django's engine cost the queue 4 ms for 47 options.
-    default_renderer = Jinja2
+    # One instance: a class here would make a new engine, compiling every template, per form.
+    default_renderer = Jinja2()
 
     def __init__(self, data: QueryDict) -> None:
         super().__init__(data)
@@ -235,7 +237,13 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _detail_url(number: str) -> str:
-    return reverse("requests:detail", args=[number])
+    """The request page's address: a request number needs no quoting (letters, digits, -)."""
+    return _detail_prefix() + number
+
+
+@functools.cache
+def _detail_prefix() -> str:
+    return reverse("requests:detail", args=["-"])[:-1]
 
 
 @allow_methods("GET")
