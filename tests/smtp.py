@@ -31,6 +31,11 @@ class _StoringHandler:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if message["Subject"] in self.sink.refused_subjects:
+            return "554 Transaction failed: refused by the test"
+        if not hasattr(session, "number"):
+            session.number = self.sink._next_session()
+        message["X-Test-Session"] = str(session.number)
         self.sink._store(message)
         if self.sink.on_message is not None:
             await self.sink.on_message(message)
@@ -49,6 +54,14 @@ class SmtpSink:
         # Awaited in the server's event loop after a message is stored and before the
         # sender gets its "250": lets a test act while a sender waits on a slow server.
         self.on_message: Callable[[EmailMessage], Awaitable[None]] | None = None
+        # Mails with these subjects are answered "554" (not stored).
+        self.refused_subjects: set[str] = set()
+        self._sessions = 0
+
+    def _next_session(self) -> int:
+        with self._lock:
+            self._sessions += 1
+            return self._sessions
 
     def _store(self, message: EmailMessage) -> None:
         with self._lock:

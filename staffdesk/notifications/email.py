@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 from staffdesk.notifications.models import Notification
 
@@ -39,9 +42,36 @@ def build_message(notification: Notification) -> EmailMessage:
     )
 
 
-def send(notification: Notification) -> None:
-    """Send one mail; raises on any SMTP or connection failure."""
-    with get_connection(fail_silently=False) as connection:
-        # The backends return 0 instead of raising for a message they did not send.
-        if connection.send_messages([build_message(notification)]) != 1:
-            raise RuntimeError("the mail backend did not send the message")
+class Sender:
+    """Sends mails over one connection to the mail server, opened at the first mail and
+    kept for the next ones (a batch is one SMTP session, not one per mail); a failure closes
+    it, so the next mail starts on a fresh one. Use as a context manager."""
+
+    def __init__(self) -> None:
+        self._connection: BaseEmailBackend | None = None
+
+    def send(self, notification: Notification) -> None:
+        """Send one mail; raises on any SMTP or connection failure."""
+        if self._connection is None:
+            self._connection = get_connection(fail_silently=False)
+            self._connection.open()
+        try:
+            # The backends return 0 instead of raising for a message they did not send.
+            if self._connection.send_messages([build_message(notification)]) != 1:
+                raise RuntimeError("the mail backend did not send the message")
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            # A server gone away: the session is over anyway.
+            with contextlib.suppress(Exception):
+                connection.close()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

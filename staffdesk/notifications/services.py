@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 12
 CLAIM_SECONDS = 120
+# How long one tick keeps mailing before the worker's other timers get their turn.
+DELIVERY_SECONDS = 2.0
 Status = Notification.EmailStatus
 
 
@@ -204,64 +207,85 @@ def _record(notification: Notification, *, token: str, **fields: object) -> None
         )
 
 
-def notification_deliver_due(*, now: datetime | None = None, batch_size: int = 50) -> int:
+def notification_deliver_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int = 50,
+    seconds: float = DELIVERY_SECONDS,
+) -> int:
     """Email the due notifications; returns how many were sent.
 
     Each row is claimed (a lease, not a long transaction, so web writes never wait on SMTP),
     sent, then marked sent. A failure schedules the next attempt with backoff; after
-    MAX_EMAIL_ATTEMPTS the row is marked failed and kept with its last error.
+    MAX_EMAIL_ATTEMPTS the row is marked failed and kept with its last error. The mails go
+    out over one SMTP session, in batches of `batch_size` due rows, until none is due or
+    `seconds` have passed (the worker's other timers wait for the tick's end).
     """
-    started = clock.resolve(now)
+    started = time.monotonic()
     token = secrets.token_hex(16)
-    due_ids = list(
-        Notification.objects.filter(email_status=Status.PENDING, email_next_attempt_at__lte=started)
-        .exclude(email_claimed_until__gt=started)
-        .order_by("email_next_attempt_at", "id")
-        .values_list("pk", flat=True)[:batch_size]
-    )
     sent = 0
-    for notification_id in due_ids:
-        # The lease runs from the claim, not from the start of the batch: slow sends can make
-        # a batch outlast CLAIM_SECONDS, and a lease that had already run out when it was
-        # taken would let another worker mail the same row while this one is sending it.
-        moment = clock.resolve(now)
-        if not _claim(notification_id, moment=moment, token=token):
-            continue
-        notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-        attempts = notification.email_attempts + 1
-        recipient = notification.recipient
-        if not (recipient.email and recipient.is_active):
-            # Left or lost their address since it was written: nothing to send, and
-            # recording it "sent" would be a lie.
-            _record(notification, token=token, email_status=Status.SKIPPED)
-            continue
-        try:
-            email.send(notification)
-        except Exception as exc:
-            failed = attempts >= MAX_EMAIL_ATTEMPTS
-            logger.warning(
-                "email for notification %s failed (attempt %s%s): %s",
-                notification_id,
-                attempts,
-                ", giving up" if failed else "",
-                exc.__class__.__name__,
-            )
-            _record(
-                notification,
-                token=token,
-                email_attempts=attempts,
-                email_status=Status.FAILED if failed else Status.PENDING,
-                email_next_attempt_at=clock.resolve(now) + retry_delay(attempts),
-                email_last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
-            )
-            continue
+    with email.Sender() as sender:
+        while True:
+            due_ids = _due_ids(moment=clock.resolve(now), limit=batch_size)
+            for notification_id in due_ids:
+                sent += _deliver(notification_id, sender=sender, token=token, now=now)
+            if len(due_ids) < batch_size or time.monotonic() - started >= seconds:
+                return sent
+
+
+def _due_ids(*, moment: datetime, limit: int) -> list[int]:
+    return list(
+        Notification.objects.filter(email_status=Status.PENDING, email_next_attempt_at__lte=moment)
+        .exclude(email_claimed_until__gt=moment)
+        .order_by("email_next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _deliver(
+    notification_id: int, *, sender: email.Sender, token: str, now: datetime | None
+) -> int:
+    """Claim, send and record one due row; 1 if it was sent."""
+    # The lease runs from the claim, not from the start of the batch: slow sends can make
+    # a batch outlast CLAIM_SECONDS, and a lease that had already run out when it was
+    # taken would let another worker mail the same row while this one is sending it.
+    moment = clock.resolve(now)
+    if not _claim(notification_id, moment=moment, token=token):
+        return 0
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    attempts = notification.email_attempts + 1
+    recipient = notification.recipient
+    if not (recipient.email and recipient.is_active):
+        # Left or lost their address since it was written: nothing to send, and
+        # recording it "sent" would be a lie.
+        _record(notification, token=token, email_status=Status.SKIPPED)
+        return 0
+    try:
+        sender.send(notification)
+    except Exception as exc:
+        failed = attempts >= MAX_EMAIL_ATTEMPTS
+        logger.warning(
+            "email for notification %s failed (attempt %s%s): %s",
+            notification_id,
+            attempts,
+            ", giving up" if failed else "",
+            exc.__class__.__name__,
+        )
         _record(
             notification,
             token=token,
             email_attempts=attempts,
-            email_status=Status.SENT,
-            email_sent_at=clock.resolve(now),
-            email_last_error="",
+            email_status=Status.FAILED if failed else Status.PENDING,
+            email_next_attempt_at=clock.resolve(now) + retry_delay(attempts),
+            email_last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
         )
-        sent += 1
-    return sent
+        return 0
+    _record(
+        notification,
+        token=token,
+        email_attempts=attempts,
+        email_status=Status.SENT,
+        email_sent_at=clock.resolve(now),
+        email_last_error="",
+    )
+    return 1

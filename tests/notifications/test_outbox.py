@@ -157,6 +157,34 @@ def test_a_rolled_back_reply_writes_and_sends_nothing(transactional_db, org, smt
     assert len(smtp_server.messages) == 1
 
 
+def test_a_backlog_goes_out_in_one_smtp_session_in_one_call(org, smtp_server):
+    people = [org.requester, org.colleague, org.unrelated, org.it_agent]
+    for n in range(120):
+        notification_create(recipient=people[n % 4], kind="test", subject=f"Note {n}", body="Hi")
+    # Out of time after the first batch: the rest waits for the next tick.
+    assert notification_deliver_due(batch_size=50, seconds=0) == 50
+    # Batches of 50 rows, one after another until none is due, over one connection.
+    assert notification_deliver_due(batch_size=50) == 70
+    received = smtp_server.messages
+    assert sorted(m["Subject"] for m in received) == sorted(f"Note {n}" for n in range(120))
+    assert Counter(m["X-Test-Session"] for m in received) == {"1": 50, "2": 70}
+    assert notification_deliver_due() == 0
+
+
+def test_a_refused_mail_does_not_stop_the_others(org, smtp_server):
+    for n in range(5):
+        notification_create(recipient=org.requester, kind="test", subject=f"Note {n}", body="Hi")
+    smtp_server.refused_subjects = {"Note 2"}
+    assert notification_deliver_due() == 4
+    refused = Notification.objects.get(subject="Note 2")
+    assert (refused.email_status, refused.email_attempts) == ("pending", 1)
+    assert refused.email_last_error.startswith("SMTPDataError")
+    received = smtp_server.messages
+    assert [m["Subject"] for m in received] == ["Note 0", "Note 1", "Note 3", "Note 4"]
+    # The failure ended that session; the next mails went out on a new one.
+    assert [m["X-Test-Session"] for m in received] == ["1", "1", "2", "2"]
+
+
 # --- Retries ---------------------------------------------------------------------------------
 
 
