@@ -121,6 +121,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'staffdesk.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with short waits for the write lock (staffdesk/core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "staffdesk.core.sqlite"
     # Tests use a file, not memory, so a live server's threads each get a real connection;
     # one file per test process, so two test runs on one machine never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
