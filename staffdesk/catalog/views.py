@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from staffdesk.catalog.badges import service_badges
+from staffdesk.catalog.models import Service
 from staffdesk.catalog.selectors import catalog_list
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.selectors import access_department
@@ -15,14 +17,25 @@ from staffdesk.directory.types import AuthenticatedHttpRequest
 @allow_methods("GET")
 @login_required
 def catalog_index(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "catalog/index.html", {"services": catalog_list(user=request.user)})
+    services = list(catalog_list(user=request.user))
+    return render(
+        request,
+        "catalog/index.html",
+        {"services": services, "badges": _badges(request, services)},
+    )
+
+
+def _badges(request: AuthenticatedHttpRequest, services: list[Service]) -> dict[int, list]:
+    return service_badges(user=request.user, service_ids=[s.pk for s in services])
 
 
 @allow_methods("GET")
 @login_required
 def department_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     department = access_department(user=request.user, code=code)
-    services = catalog_list(user=request.user, department_code=department.code)
+    services = list(catalog_list(user=request.user, department_code=department.code))
     return render(
-        request, "catalog/department.html", {"department": department, "services": services}
+        request,
+        "catalog/department.html",
+        {"department": department, "services": services, "badges": _badges(request, services)},
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from staffdesk import __version__
+from staffdesk.announcements.api import notices as notices_router
+from staffdesk.announcements.api import router as announcements_router
 from staffdesk.catalog.api import router as catalog_router
 from staffdesk.core.api import install_error_handlers
 from staffdesk.directory.api import router as directory_router
@@ -27,3 +29,5 @@ api.add_router("", catalog_router)
 api.add_router("", requests_router)
 api.add_router("", escalation_router)
 api.add_router("", notifications_router)
+api.add_router("", announcements_router)
+api.add_router("", notices_router)

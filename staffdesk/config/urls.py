@@ -11,6 +11,7 @@ urlpatterns = [
     path("signin/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalog/", include("staffdesk.catalog.urls")),
+    path("", include("staffdesk.announcements.urls")),
     # Upper layers' actions on a request, beside the request's own URLs.
     path("requests/", include("staffdesk.escalation.urls")),
     path("requests/", include("staffdesk.requests.urls")),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connections
 
+from staffdesk.announcements.services.tick import announcements_tick
 from staffdesk.escalation.services import escalation_tick
 from staffdesk.notifications.services import notification_deliver_due
 from staffdesk.requests.sla.tick import sla_tick
@@ -20,6 +21,8 @@ logger = logging.getLogger("staffdesk.worker")
 TASKS: list[tuple[str, Callable[[], int]]] = [
     ("sla", sla_tick),
     ("escalation", escalation_tick),
+    # Before the email: the notifications a fan-out writes are mailed in the same tick.
+    ("announcements", announcements_tick),
     ("email", notification_deliver_due),
 ]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
+from staffdesk.core.errors import ValidationFailed
 from staffdesk.core.ids import ID_MAX
 from staffdesk.core.text import normalise_newlines
 
@@ -22,3 +24,16 @@ class IdField(forms.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=ID_MAX, **kwargs)
+
+
+def parse(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any]:
+    """The cleaned values, or ValidationFailed naming each field that could not be read."""
+    form = form_class(data)
+    if not form.is_valid():
+        errors = {name: [str(text) for text in texts] for name, texts in form.errors.items()}
+        problems = "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(texts)}"
+            for name, texts in errors.items()
+        )
+        raise ValidationFailed(f"Check the form: {problems}", errors=errors)
+    return form.cleaned_data

@@ -9,13 +9,38 @@ SQLite: an FTS5 virtual table kept in step by triggers. PostgreSQL: a stored gen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 if TYPE_CHECKING:
     from django.apps.registry import Apps
     from django.db.backends.base.schema import BaseDatabaseSchemaEditor
     from django.db.backends.utils import CursorWrapper
+
+
+WORD = re.compile(r"(\w+)(\*?)")
+
+
+def words(text: str) -> list[tuple[str, bool]]:
+    """(word, is a prefix) pairs; anything but letters, digits and a trailing * separates."""
+    return [(word, bool(star)) for word, star in WORD.findall(text.lower())]
+
+
+def every_word_query(text: str) -> str | None:
+    """The full-text query, in the database's syntax, that every word of `text` must match
+    (a word ending in `*` as a prefix); None when `text` has no word. The user's words only
+    ever reach the database as this bound parameter."""
+    terms = words(text)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        return " & ".join(f"{word}:*" if prefix else word for word, prefix in terms)
+    return " ".join(f'"{word}"*' if prefix else f'"{word}"' for word, prefix in terms)
 
 
 @dataclass(frozen=True)
@@ -31,6 +56,24 @@ class FullTextIndex:
     pg_column: str
     pg_document: str
     pg_index: str
+
+    def matching(self, query: str) -> Q:
+        """A filter of the table's rows that match `query` (from `every_word_query`)."""
+        if connection.vendor == "postgresql":
+            return Q(
+                RawSQL(  # noqa: S611 - the query is a bound parameter
+                    f"{self.pg_column} @@ to_tsquery('simple', %s)",
+                    [query],
+                    output_field=BooleanField(),
+                )
+            )
+        return Q(
+            pk__in=RawSQL(  # noqa: S611 - the query is a bound parameter
+                # The table's name is this index's own constant, never user input.
+                f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s",  # noqa: S608
+                [query],
+            )
+        )
 
     def create(self, cursor: CursorWrapper, vendor: str) -> None:
         """Index the rows already there, and keep the index current from now on."""

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.http import QueryDict
 
-from staffdesk.core.errors import ValidationFailed
-from staffdesk.core.forms import IdField, TextField
+from staffdesk.core.forms import IdField, TextField, parse
 
 
 class RequestDetailsForm(forms.Form):
@@ -44,14 +40,4 @@ class PersonSearchForm(forms.Form):
     person = forms.CharField(label="Person", max_length=150)
 
 
-def parse(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any]:
-    """The cleaned values, or ValidationFailed naming each field that could not be read."""
-    form = form_class(data)
-    if not form.is_valid():
-        errors = {name: [str(text) for text in texts] for name, texts in form.errors.items()}
-        problems = "; ".join(
-            f"{form.fields[name].label or name}: {' '.join(texts)}"
-            for name, texts in errors.items()
-        )
-        raise ValidationFailed(f"Check the form: {problems}", errors=errors)
-    return form.cleaned_data
+__all__ = ["parse"]  # the forms of the request page parse with it

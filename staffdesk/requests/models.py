@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from staffdesk.announcements.models import ServiceNotice
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
 from staffdesk.directory.models import Department, Person
@@ -190,6 +191,15 @@ class Request(models.Model):
     )
     subject = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    notice = models.ForeignKey(
+        ServiceNotice,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
+        db_index=False,  # request_notice below: only the few filed despite a notice
+        help_text="The service notice the requester saw and filed anyway.",
+    )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P3)
     urgency = models.CharField(
         max_length=10,
@@ -326,6 +336,10 @@ class Request(models.Model):
                 fields=["next_escalation_at"],
                 condition=models.Q(next_escalation_at__isnull=False),
                 name="request_escalation_due",
+            ),
+            # A notice's page: the requests filed anyway while it was current.
+            models.Index(
+                fields=["notice"], condition=Q(notice__isnull=False), name="request_notice"
             ),
         ]
 

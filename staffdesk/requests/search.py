@@ -20,28 +20,20 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from staffdesk.core.search_index import every_word_query
+
 # The user's words only ever reach these as bound parameters.
 SQLITE_MATCH = "SELECT rowid FROM requests_request_search WHERE requests_request_search MATCH %s"
 POSTGRES_MATCH = "search_document @@ to_tsquery('simple', %s)"
-WORD = re.compile(r"(\w+)(\*?)")
 NUMBER = re.compile(r"^[A-Za-z][A-Za-z0-9]*-\d+$")
-
-
-def words(text: str) -> list[tuple[str, bool]]:
-    """(word, is a prefix) pairs; anything but letters, digits and a trailing * separates."""
-    return [(word, bool(star)) for word, star in WORD.findall(text.lower())]
 
 
 def search_terms(text: str) -> tuple[str, str] | None:
     """What `matching(text)` binds: the full-text query in the database's syntax, and the
     text itself when it is a request number (else ""); None when `text` has no word."""
-    terms = words(text)
-    if not terms:
+    query = every_word_query(text)
+    if query is None:
         return None
-    if connection.vendor == "postgresql":
-        query = " & ".join(f"{word}:*" if prefix else word for word, prefix in terms)
-    else:
-        query = " ".join(f'"{word}"*' if prefix else f'"{word}"' for word, prefix in terms)
     stripped = text.strip()
     return query, stripped if NUMBER.match(stripped) else ""
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from staffdesk.announcements.models import ServiceNotice
 from staffdesk.catalog.answers import answers_validate
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
@@ -50,6 +51,7 @@ def request_submit_with_files(
     urgency: str = "",
     on_behalf_of: Person | None = None,
     channel: str = Channel.WEB,
+    notice: ServiceNotice | None = None,
     now: datetime | None = None,
 ) -> Request:
     """File a request and attach its files in one transaction, so a refused file leaves no request.
@@ -81,6 +83,7 @@ def request_submit_with_files(
         urgency=urgency,
         on_behalf_of=on_behalf_of,
         channel=channel,
+        notice=notice,
         now=moment,
     )
     with stored_files_dropped_on_failure() as dropped, transaction.atomic():

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from staffdesk.announcements.models import ServiceNotice
 from staffdesk.catalog.answers import answers_validate
 from staffdesk.catalog.models import Service
 from staffdesk.core import clock
@@ -221,6 +222,7 @@ def _create(
     idempotency_key: str,
     body_fingerprint: str,
     now: datetime,
+    notice: ServiceNotice | None = None,
 ) -> Filed:
     sequence, number = _next_number(service.department)
     assignee, customer_department_id = routing.assignee, routing.customer_department_id
@@ -245,6 +247,7 @@ def _create(
         latitude=location.latitude,
         longitude=location.longitude,
         address_id=location.address_id,
+        notice=notice,
         created_at=now,
         updated_at=now,
     )
@@ -383,6 +386,7 @@ def request_submit_prepare(
     idempotency_key: str = "",
     now: datetime | None = None,
     asking: bool = False,
+    notice: ServiceNotice | None = None,
 ) -> Filing:
     """Every check and read of filing (answers, permissions, routing, the agreement), before
     any transaction: on SQLite the write lock is then held only for the writes.
@@ -415,6 +419,11 @@ def request_submit_prepare(
         location=location,
         asking=asking,
     )
+    if notice is not None and not notice.services.filter(pk=service.pk).exists():
+        raise ValidationFailed(
+            "That service notice is not about this service.",
+            errors={"notice": ["not a notice of this service"]},
+        )
     generation = routing_generation(service)
     cleaned = answers_validate(
         fields=filing_form(service, generation=generation),
@@ -460,6 +469,8 @@ def request_submit_prepare(
             location=location,
             idempotency_key=idempotency_key,
             body_fingerprint=body_fingerprint,
+            # Filed anyway while a notice was current: the team sees the link.
+            notice=notice if notice is not None and notice.is_current(moment) else None,
             now=moment,
         )
     )

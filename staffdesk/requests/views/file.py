@@ -8,9 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from staffdesk.announcements.models import ServiceNotice
+from staffdesk.announcements.selectors import (
+    access_notice,
+    affected_notice_ids,
+    notices_for_services,
+)
 from staffdesk.catalog.forms import AnswersForm
 from staffdesk.catalog.models import Service
 from staffdesk.catalog.selectors import access_service, beneficiary_list
+from staffdesk.core import clock
 from staffdesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from staffdesk.core.http import allow_methods
 from staffdesk.core.ids import parse_id
@@ -46,6 +53,7 @@ def request_new(request: AuthenticatedHttpRequest, service_code: str) -> HttpRes
             service=service,
             answers=answers,
             files=request.FILES.getlist("attachments"),
+            notice=_notice(request),
             **_details(request),
         )
     except (ValidationFailed, PermissionDenied) as exc:
@@ -97,6 +105,19 @@ def _beneficiary(request: AuthenticatedHttpRequest, person_id: str) -> Person | 
         raise no_such_person from exc
 
 
+def _notice(request: AuthenticatedHttpRequest) -> ServiceNotice | None:
+    """The notice the form showed, when the person files anyway (linked to the request)."""
+    found = parse_id(request.POST.get("notice", ""))
+    if found is None:
+        return None
+    try:
+        return access_notice(user=request.user, notice_id=found)
+    except NotFound as exc:
+        raise ValidationFailed(
+            "That service notice does not exist.", errors={"notice": ["no such notice"]}
+        ) from exc
+
+
 def _who_is_on_it(created: Request) -> str:
     if created.assignee is not None:
         return f"{created.assignee.display_name} is on it"
@@ -113,8 +134,12 @@ def _page(
     anchors = {**FIELD_IDS, **form.anchors()}
     if not beneficiaries:
         anchors.pop("on_behalf_of")
+    notices = notices_for_services(user=request.user, service_ids=[service.pk]).get(service.pk, [])
     context = {
         "service": service,
+        "notices": notices,
+        "affected_ids": affected_notice_ids(user=request.user, notice_ids=[n.pk for n in notices]),
+        "now": clock.now(),
         "form": form,
         "beneficiaries": beneficiaries,
         "values": request.POST,

@@ -1,0 +1,1 @@
+"""Every write of announcements and service notices."""

@@ -1,0 +1,1 @@
+"""The web pages of announcements (news) and service notices (the status board)."""
