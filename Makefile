@@ -53,7 +53,8 @@ test: lint
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
-# Refresh docs/screenshots/ (the five main pages on the demo data, desktop and 375 px).
+# Refresh docs/screenshots/ (the main pages on the demo data, news and the status board
+# among them, desktop and 375 px).
 screenshots: $(STAMP)
 	STAFFDESK_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser tests/browser/test_demo_pages.py
 

@@ -118,6 +118,8 @@ def table(report: dict) -> str:
         lines.append(f"seeded in {report['seed_seconds']:.1f} s")
     if report.get("ticks"):
         lines += ["", *tick_lines(report["ticks"])]
+    if report.get("announcements"):
+        lines += ["", *announcement_lines(report["announcements"])]
     return "\n".join(lines)
 
 
@@ -186,3 +188,41 @@ def tick_lines(ticks: dict) -> list[str]:
     )
     plans = [f"  plan, {name}: {idle[name]['plan']}" for name in ("sla_tick", "escalation_tick")]
     return lines + plans
+
+
+def _verdict(target: dict) -> str:
+    limit = f"{target['limit']:,.0f}" if target["limit"] >= 1000 else f"{target['limit']:g}"
+    return f"target ≤ {limit} {target['unit']}: {'met' if target['met'] else 'NOT met'}"
+
+
+def announcement_lines(news: dict) -> list[str]:
+    """Issue 15's targets (bench/announcements.py), each with its figure and met / NOT met."""
+    targets = {target["name"]: target for target in news["targets"]}
+    home, report, publish, fanout = news["home"], news["report"], news["publish"], news["fanout"]
+    with_notice = home["queries_with_a_current_notice_on_a_service_filed_for"]
+    ms = report["ms"]
+    return [
+        "announcements (in-process on the same copy: the server's own time)",
+        f"  home page with news: {home['queries']} queries, {home['queries_without_news']} "
+        f"without its news and notices ({home['news_queries']} read them); "
+        f"{home['queries_with_no_announcement_in_the_database']} with no announcement in the "
+        "database"
+        + (f", {with_notice} with a current notice on a service filed for" if with_notice else "")
+        + f"; {home['current_announcements_for_the_employee']} current announcements for the "
+        f"employee; {home['ms']['median']:.1f} ms median in-process, of which the news query "
+        f"{home['news_query_ms']['median']:.1f} ms (the banner's on every other page, for the "
+        f"agent: {home['banner_query_ms_agent']['median']:.1f} ms); "
+        f"{_verdict(targets['home_queries'])}",
+        f"  read-receipt report of an announcement to everyone ({report['audience']:,} in the "
+        f"audience, {report['viewed']:,} viewed, {report['acknowledged']:,} acknowledged): "
+        f"{ms['median']:.1f} ms median [{ms['min']:.1f}-{ms['max']:.1f}], p95 {ms['p95']:.1f} "
+        f"ms, {report['queries']} queries; {_verdict(targets['report_ms'])}",
+        f"  publishing to everyone: {publish['ms']['median']:.1f} ms median, slowest "
+        f"{publish['ms']['max']:.1f} ms of {publish['ms']['runs']}, {publish['queries']} "
+        f"queries; {_verdict(targets['publish_ms'])}",
+        f"  fan-out to {fanout['audience']:,}: {fanout['seconds']:.2f} s of announcements_tick "
+        f"in {fanout['ticks']} ticks ({fanout['cpu_seconds']:.2f} s of CPU in the worker; "
+        f"{fanout['notifications']:,} notifications, {fanout['emails_pending']:,} mails queued; "
+        f"at most {fanout['worker_loop_at_most_s']:.1f} s in the worker loop, with the email "
+        f"task's turns); {_verdict(targets['fanout_s'])}",
+    ]

@@ -12,7 +12,9 @@ Configured by the environment (the Makefile passes its variables through):
     BENCH_DURATION  seconds per run (default 30, 5 in quick mode)
     BENCH_ONLY      comma-separated scenario names to run (default: all); `ticks` names the
                     worker-tick scenarios (bench/tick.py), which run after the HTTP ones;
-                    `scaleout` the PostgreSQL scale-out run (bench/scaleout.py), which runs last
+                    `announcements` the in-process announcements scenarios
+                    (bench/announcements.py), after the ticks; `scaleout` the PostgreSQL
+                    scale-out run (bench/scaleout.py), which runs last
     BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
     BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
     BENCH_SERVER    gunicorn-sync (default), gunicorn-gthread, granian or waitress, or several
@@ -31,7 +33,9 @@ leak into the next run. All traffic stays on 127.0.0.1.
 After the HTTP scenarios, bench/tick.py times the worker's ticks on the same copy at the end
 of the seeded history (the `history_end` of the marker): sla_tick and escalation_tick with
 nothing due, one escalation_tick over 10,000 due requests, and the business-time arithmetic
-of filing a request.
+of filing a request. Then bench/announcements.py measures issue 15's targets in-process on
+it: the home page's queries with the news, the read-receipt report of an announcement to
+everyone, publishing to 30,000 people and the fan-out of their notifications.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ CONNECTIONS = 16
 WRK_THREADS = 2
 OPEN = "new,acknowledged,in_progress,waiting_on_requester"
 TICKS = "ticks"  # the BENCH_ONLY name of the worker-tick scenarios
+ANNOUNCEMENTS = "announcements"  # ... and of the in-process announcements scenarios
 DUE_REQUESTS = 10_000
 
 
@@ -552,6 +557,7 @@ def commit() -> str:
 
 
 STAFFDESK_SCENARIOS = {
+    "home_html",
     "create_api",
     "queue_api",
     "queue_html",
@@ -584,6 +590,7 @@ def staffdesk_scenarios(base: str, constants: dict, numbers: list[str]) -> list[
     agent_token = token_for(base, constants["BENCH_AGENT"], password)
     employee_token = token_for(base, constants["BENCH_EMPLOYEE"], password)
     cookie = session_cookie(base, constants["BENCH_AGENT"], password)
+    employee_cookie = session_cookie(base, constants["BENCH_EMPLOYEE"], password)
     body = json.dumps(
         {
             "service": constants["BENCH_SERVICE"],
@@ -599,6 +606,14 @@ def staffdesk_scenarios(base: str, constants: dict, numbers: list[str]) -> list[
     )
     bearer = f"Bearer {agent_token}"
     return [
+        # First: the requests create_api files are the employee's own, which the home page
+        # lists (the first 20) and reads for the notices of the services filed for.
+        Scenario(
+            "home_html",
+            "home page with news (HTML, employee)",
+            ["/"],
+            cookie=employee_cookie,
+        ),
         Scenario(
             "create_api",
             "create (API, 3-field form)",
@@ -765,6 +780,26 @@ def tick_scenarios(config: Config, env: dict, history_end: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def announcement_scenarios(config: Config, env: dict, constants: dict) -> dict:
+    """bench/announcements.py on the copy (after the ticks: it publishes to everyone)."""
+    log("announcements: the home page's queries, the report, publishing, the fan-out")
+    out = run(
+        [
+            str(BIN / "python"),
+            str(BENCH / "announcements.py"),
+            "--employee",
+            constants["BENCH_EMPLOYEE"],
+            "--agent",
+            constants["BENCH_AGENT"],
+            "--runs",
+            str(config.runs),
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
+        capture=True,
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def build_report(
     *,
     config: Config,
@@ -775,6 +810,7 @@ def build_report(
     load_before: tuple[float, float, float],
     served: HttpResults,
     ticks: dict | None,
+    announcements: dict | None = None,
 ) -> dict:
     workers = [served.peaks[str(pid)] for pid in served.pids[1:] if str(pid) in served.peaks]
     scenarios = {
@@ -810,6 +846,7 @@ def build_report(
             "max_worker": max(workers, default=None),
         },
         "ticks": ticks,
+        "announcements": announcements,
         "profile": served.profiled,
     }
 
@@ -818,6 +855,7 @@ def main() -> None:
     config = Config.from_env()
     run_http = not config.only or bool(config.only & HTTP_SCENARIOS)
     run_ticks = not config.only or TICKS in config.only
+    run_announcements = not config.only or ANNOUNCEMENTS in config.only
     wrk = ensure_wrk() if run_http else ""
     RESULTS.mkdir(parents=True, exist_ok=True)
     database = Database(config)
@@ -837,7 +875,7 @@ def main() -> None:
         # Other work on the machine skews every figure; the report says how busy it was.
         load_before = os.getloadavg()
         served = HttpResults([], {}, [], None)
-        ticks = None
+        ticks = announcements = None
         prefix = stamp if choice.name == DEFAULT_SERVER else f"{stamp}-{choice.name}"
         try:
             if run_http:
@@ -845,6 +883,8 @@ def main() -> None:
             # The ticks do not depend on the server: measured once, with the first.
             if run_ticks and index == 0:
                 ticks = tick_scenarios(config, env, cached["history_end"])
+            if run_announcements and index == 0:
+                announcements = announcement_scenarios(config, env, constants)
         finally:
             database.drop_working_copy()
         # The scale-out run (bench/scaleout.py) takes its own copy, two servers and two workers.
@@ -864,6 +904,7 @@ def main() -> None:
             load_before=load_before,
             served=served,
             ticks=ticks,
+            announcements=announcements,
         )
         name = result_name(
             stamp=stamp,

@@ -1,5 +1,6 @@
-"""The benchmark organization: 40 departments, 30,000 people, 400 services and N requests
-over three years, generated in bulk for `staffdesk bench-seed` and `make bench`.
+"""The benchmark organization: 40 departments, 30,000 people, 400 services, N requests over
+three years and 1,000 announcements over the last, generated in bulk for `staffdesk
+bench-seed` and `make bench`.
 
 Unlike the demo (`staffdesk/demo/`), which plays its history through the request services,
 this writes the requests and their timelines directly, because a million requests through
@@ -23,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 
 from bench.seed import loader
+from bench.seed.announcements import AnnouncementSummary, announcements_create
 from bench.seed.history import (
     ESCALATION_COLUMNS,
     EVENT_COLUMNS,
@@ -43,6 +45,7 @@ from bench.seed.organization import (
 from bench.seed.parallel import Clocks
 from bench.seed.service_levels import service_levels_create
 from bench.seed.words import DEPARTMENTS, SEARCH_WORD
+from staffdesk.announcements.models import Acknowledgement, Receipt
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict
 from staffdesk.directory.models import Department
@@ -63,11 +66,15 @@ __all__ = [
 
 DEFAULT_SEED = 1
 # Bump when the generated rows change, so `make bench` reseeds its cached databases.
-GENERATOR_VERSION = 2
+# 3: announcements (bench/seed/announcements.py).
+GENERATOR_VERSION = 3
 YEARS = 3
 FULL_PEOPLE = 30_000
 FULL_DEPARTMENTS = len(DEPARTMENTS)  # 40, ten services each
 CHUNK = 50_000  # requests per insert batch and per transaction
+FULL_ANNOUNCEMENTS = 1_000
+# The announcements draw from their own generator, so the requests stay those of generator 2.
+ANNOUNCEMENTS_SEED = 15
 STATUS = REQUEST_COLUMNS.index("status")
 
 
@@ -82,6 +89,7 @@ class BenchSummary:
     events: int = 0
     open_requests: int = 0
     escalations: int = 0
+    announcements: AnnouncementSummary = field(default_factory=AnnouncementSummary)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -201,7 +209,24 @@ def bench_seed(
                 ]
             )
         phase = time.monotonic()
-        loader.finish([Request, RequestEvent, Escalation])
+        with transaction.atomic():
+            summary.announcements = announcements_create(
+                rng=random.Random(seed * 1_000 + ANNOUNCEMENTS_SEED),
+                organization=organization,
+                timeline=timeline,
+                end=end,
+                count=max(20, round(FULL_ANNOUNCEMENTS * scale)),
+            )
+        summary.seconds["announcements"] = time.monotonic() - phase
+        news = summary.announcements
+        say(
+            f"announcements: {news.announcements:,} ({news.current:,} current, "
+            f"{news.to_everyone} to everyone, {news.required} to acknowledge), "
+            f"{news.receipts:,} receipts, {news.acknowledgements:,} acknowledgements "
+            f"({summary.seconds['announcements']:.1f} s)"
+        )
+        phase = time.monotonic()
+        loader.finish([Request, RequestEvent, Escalation, Receipt, Acknowledgement])
         summary.seconds["analyze"] = time.monotonic() - phase
     summary.seconds["total"] = time.monotonic() - started
     return summary

@@ -1,5 +1,5 @@
-"""The organization's vocabulary, from `data/words.toml`: departments, services, names and the
-text of requests."""
+"""The organization's vocabulary, from `data/words.toml`: departments, services, names, the
+text of requests and of announcements."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ LOCATIONS: list[str] = _WORDS["locations"]
 _VOCABULARY: list[str] = _WORDS["vocabulary"]
 _OPENINGS: list[str] = _WORDS["openings"]
 _CLOSINGS: list[str] = _WORDS["closings"]
+ANNOUNCEMENT_TOPICS: list[str] = _WORDS["announcement_topics"]
+ANNOUNCEMENT_SENTENCES: list[str] = _WORDS["announcement_sentences"]
 
 DESCRIPTION_POOL_SIZE = 1000  # SEARCH_WORD is in 1 % of them, so in 1 % of requests
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from ninja import Query, Router, Status
 
 from staffdesk.announcements import selectors
@@ -16,6 +17,7 @@ from staffdesk.announcements.schemas import (
     AffectedOut,
     AnnouncementDetailOut,
     AnnouncementIn,
+    AnnouncementListIn,
     AnnouncementOut,
     AnnouncementUpdateIn,
     AnswerIn,
@@ -33,7 +35,7 @@ from staffdesk.announcements.services import questions as question_writes
 from staffdesk.catalog.selectors import access_service
 from staffdesk.core import clock
 from staffdesk.core.errors import NotFound, ValidationFailed
-from staffdesk.core.types import Id, PageSize, String
+from staffdesk.core.types import Id, String
 from staffdesk.directory.selectors import access_department
 from staffdesk.directory.types import AuthenticatedHttpRequest
 
@@ -58,12 +60,12 @@ def _audience(request: AuthenticatedHttpRequest, audience: AudienceIn) -> list:
     summary="Announcements for me: current, archived, or (publishers) drafts",
 )
 def announcement_list(
-    request: AuthenticatedHttpRequest,
-    q: Query[String] = "",
-    state: Query[String] = "current",
-    limit: Query[PageSize] = 25,
+    request: AuthenticatedHttpRequest, filters: Query[AnnouncementListIn]
 ) -> list[Announcement]:
     """Current ones: those I must acknowledge first, then unread, then the newest."""
+    # The parameters come as a schema: a bare `Query[String] = ""` loses its default and
+    # made every parameter required.
+    q, state, limit = filters.q, filters.state, filters.limit
     if state not in ("current", "archived", "drafts"):
         raise ValidationFailed(
             f"Unknown state {state!r}.", errors={"state": ["one of current, archived, drafts"]}
@@ -85,24 +87,25 @@ def announcement_create(
 ) -> Status[Announcement]:
     """Leads of the publishing department and organization admins only (403 otherwise)."""
     department = access_department(user=request.user, code=payload.department)
-    created = writes.announcement_create(
-        author=request.user,
-        department=department,
-        draft=Draft(
-            title=payload.title,
-            body=payload.body,
-            audience=_audience(request, payload.audience),
-            ack_required=payload.ack_required,
-            ack_due_on=payload.ack_due_on,
-            expires_at=payload.expires_at,
-        ),
+    draft = Draft(
+        title=payload.title,
+        body=payload.body,
+        audience=_audience(request, payload.audience),
+        ack_required=payload.ack_required,
+        ack_due_on=payload.ack_due_on,
+        expires_at=payload.expires_at,
     )
-    if payload.publish_at is not None:
-        created = writes.announcement_schedule(
-            actor=request.user, announcement=created, publish_at=payload.publish_at
+    # One transaction: a refused publication time leaves no draft behind.
+    with transaction.atomic():
+        created = writes.announcement_create(
+            author=request.user, department=department, draft=draft
         )
-    elif payload.publish:
-        created = writes.announcement_publish(actor=request.user, announcement=created)
+        if payload.publish_at is not None:
+            created = writes.announcement_schedule(
+                actor=request.user, announcement=created, publish_at=payload.publish_at
+            )
+        elif payload.publish:
+            created = writes.announcement_publish(actor=request.user, announcement=created)
     return Status(201, created)
 
 

@@ -177,16 +177,18 @@ class Announcement(TimeStampedModel):
     body_html = models.TextField(editable=False, help_text="The body rendered and sanitised.")
     version = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField(null=True, blank=True)
+    publish_at = models.DateTimeField("publication time", null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("expiry", null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     ack_required = models.BooleanField(
         default=False, help_text="Everyone in the audience must confirm they have read it."
     )
     ack_due_on = models.DateField(null=True, blank=True)
     ack_version = models.PositiveIntegerField(
-        default=1, help_text="Acknowledgements of this version or a later one count."
+        "version to acknowledge",
+        default=1,
+        help_text="Acknowledgements of this version or a later one count.",
     )
 
     objects = AnnouncementQuerySet.as_manager()
@@ -217,11 +219,18 @@ class Announcement(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ack_version__lte=models.F("version")),
                 name="announcement_ack_version_exists",
+                violation_error_code="ack_version",
+                violation_error_message="The version to acknowledge must be one the announcement has.",
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def department_name(self) -> str:
+        """As `selectors.NewsItem` has it, so one template shows both."""
+        return self.department.name
 
     def is_current(self, now: datetime) -> bool:
         published = self.status == self.Status.PUBLISHED or (
@@ -278,6 +287,11 @@ class AudienceRule(models.Model):
                     | Q(kind="person", department__isnull=True, person__isnull=False, role="")
                 ),
                 name="audience_rule_names_its_kind",
+                violation_error_code="kind",
+                violation_error_message=(
+                    "The kind must match what the rule names: a department for a department or "
+                    "a team, a role for a role, a person for a person, nothing for everyone."
+                ),
             ),
         ]
 
@@ -319,7 +333,12 @@ class Version(models.Model):
     class Meta:
         ordering = ["announcement", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["announcement", "number"], name="version_unique")
+            models.UniqueConstraint(
+                fields=["announcement", "number"],
+                name="version_unique",
+                violation_error_code="number",
+                violation_error_message="This announcement already has a version with this number.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -356,7 +375,12 @@ class Receipt(models.Model):
         # Also the index of every lookup: "has this person opened this announcement", and
         # the report's receipts of one announcement.
         constraints = [
-            models.UniqueConstraint(fields=["announcement", "person"], name="receipt_unique")
+            models.UniqueConstraint(
+                fields=["announcement", "person"],
+                name="receipt_unique",
+                violation_error_code="person",
+                violation_error_message="This person already has a receipt for this announcement.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -500,6 +524,10 @@ class Broadcast(models.Model):
                 condition=Q(announcement__isnull=False, notice__isnull=True)
                 | Q(announcement__isnull=True, notice__isnull=False),
                 name="broadcast_about_one_thing",
+                violation_error_code="announcement",
+                violation_error_message=(
+                    "A broadcast is about one announcement or one notice, not both or neither."
+                ),
             )
         ]
 
@@ -530,7 +558,7 @@ class ServiceNotice(TimeStampedModel):
     title = models.CharField(max_length=200)
     message = models.TextField()
     starts_at = models.DateTimeField(default=clock.now)
-    expected_end_at = models.DateTimeField(null=True, blank=True)
+    expected_end_at = models.DateTimeField("expected end", null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closing_message = models.TextField(blank=True)
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -597,7 +625,7 @@ class Affected(models.Model):
                 fields=["notice", "person"],
                 name="affected_unique",
                 violation_error_code="notice",
-                violation_error_message="You are already counted as affected.",
+                violation_error_message="You are already counted as affected by this notice.",
             )
         ]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from staffdesk.announcements.models import Role
-from staffdesk.core.types import String, Text
+from staffdesk.core.types import PageSize, String, Text
 
 
 class AudienceIn(Schema):
@@ -25,6 +25,14 @@ class AudienceIn(Schema):
     people: list[String] = Field(default_factory=list, description="Usernames or emails.")
 
 
+class AnnouncementListIn(Schema):
+    """Which of my announcements: `q` searches their title and body."""
+
+    q: String = ""
+    state: String = Field("current", description="current, archived or drafts (publishers).")
+    limit: PageSize = 25
+
+
 class AnnouncementIn(Schema):
     model_config = ConfigDict(extra="forbid")
     department: String = Field(description="The publishing department's code.")
@@ -33,9 +41,10 @@ class AnnouncementIn(Schema):
     audience: AudienceIn
     ack_required: bool = False
     ack_due_on: date | None = None
-    expires_at: datetime | None = None
+    # Aware times only: a time without its offset is a 422, not a comparison that fails.
+    expires_at: AwareDatetime | None = None
     publish: bool = Field(False, description="Publish at once (else it stays a draft).")
-    publish_at: datetime | None = Field(None, description="Schedule it for this time instead.")
+    publish_at: AwareDatetime | None = Field(None, description="Schedule it for this time instead.")
 
 
 class AnnouncementUpdateIn(Schema):
@@ -45,7 +54,7 @@ class AnnouncementUpdateIn(Schema):
     audience: AudienceIn
     ack_required: bool = False
     ack_due_on: date | None = None
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
     needs_reack: bool = Field(
         False, description="The changed text must be acknowledged again by everyone."
     )
@@ -82,6 +91,8 @@ class MyAnnouncementOut(AnnouncementOut):
 
 
 class AnnouncementDetailOut(AnnouncementOut):
+    # The detail endpoint hands over a dict whose department is already its code.
+    department: str
     audience: list[AudienceRuleOut]
     viewed: bool
     acknowledged_version: int | None
@@ -116,9 +127,9 @@ class HideIn(Schema):
 
 class QuestionOut(Schema):
     id: int
-    asker: str = Field(validation_alias="asker.username")
+    asker: str = Field(description="The asker's username.")
     text: str
-    public: bool = Field(validation_alias="is_public")
+    public: bool
     created_at: datetime
     answer: str
     answered_at: datetime | None
@@ -143,7 +154,7 @@ class ReportOut(Schema):
 
 class NoticeOut(Schema):
     id: int
-    department: str = Field(validation_alias="department.code")
+    department: str = Field(description="The posting department's code.")
     kind: str
     title: str
     message: str

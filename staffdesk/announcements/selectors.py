@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -26,10 +26,11 @@ from staffdesk.announcements.models import (
 )
 from staffdesk.announcements.search_schema import INDEX
 from staffdesk.core import clock
+from staffdesk.core.compiled import Slots, run_compiled
 from staffdesk.core.errors import NotFound, ValidationFailed
 from staffdesk.core.search_index import every_word_query
-from staffdesk.directory.models import Department, Person
-from staffdesk.directory.selectors import person_find, team_roles
+from staffdesk.directory.models import Department, Membership, Person
+from staffdesk.directory.selectors import person_find, remember_team_roles, team_roles
 from staffdesk.directory.types import Viewer
 
 if TYPE_CHECKING:
@@ -186,9 +187,6 @@ class Marks(TypedDict):
     pending: bool
 
 
-MarkedAnnouncement: TypeAlias = "WithAnnotations[Announcement, Marks]"
-
-
 def with_my_marks(
     found: QuerySet[Announcement], user: Viewer
 ) -> QuerySet[WithAnnotations[Announcement, Marks]]:
@@ -213,28 +211,108 @@ def with_my_marks(
 
 
 @dataclass(frozen=True)
+class NewsItem:
+    """One announcement as "News for you" and the banner show it."""
+
+    pk: int
+    title: str
+    department_name: str
+    status: str
+    publish_at: datetime | None
+    published_at: datetime | None
+    ack_required: bool
+    ack_due_on: date | None
+    unread: bool
+    pending: bool
+
+
+@dataclass(frozen=True)
 class News:
     """The home page's "News for you" and, from the same read, the banner's."""
 
-    items: list[MarkedAnnouncement]
-    pending: list[MarkedAnnouncement]
+    items: list[NewsItem]
+    pending: list[NewsItem]
     pending_more: bool
 
 
 _MEMO = "_staffdesk_pending_announcements"
+NEWS_COLUMNS = (
+    "id",
+    "title",
+    "department__name",
+    "status",
+    "publish_at",
+    "published_at",
+    "ack_required",
+    "ack_due_on",
+    "unread",
+    "pending",
+)
+
+
+def _reader(slots: Slots, user: Person) -> Person:
+    """A stand-in for `user` whose id, department and teams are placeholders: the audience
+    rule (`audience_q`) and the marks compiled once per shape of reader."""
+    viewer = Person(
+        pk=slots.number("user"),
+        is_superuser=user.is_superuser,
+        department_id=slots.number("department") if user.department_id else None,
+    )
+    roles = team_roles(user)
+    remember_team_roles(
+        viewer, {slots.number(f"team{i}"): roles[d] for i, d in enumerate(sorted(roles))}
+    )
+    return viewer
+
+
+def _reader_shape(user: Person) -> tuple[object, ...]:
+    roles = team_roles(user)
+    return (
+        user.department_id is not None,
+        len(roles),
+        Membership.Role.LEAD in roles.values(),
+        user.is_superuser,
+    )
+
+
+def _reader_values(user: Person, moment: datetime) -> dict[str, object]:
+    return {
+        "user": user.pk,
+        "department": user.department_id,
+        "now": moment,
+        **{f"team{i}": d for i, d in enumerate(sorted(team_roles(user)))},
+    }
+
+
+def _news_rows(user: Person, moment: datetime, *, pending_only: bool) -> list[NewsItem]:
+    """The current announcements addressed to `user` with their marks: all of them
+    (pending, then unread, then newest) or only those pending (by due date): the query of
+    `audience_q` and `with_my_marks`, compiled once per shape of reader (`core.compiled`)."""
+
+    def build(slots: Slots) -> QuerySet[Any]:
+        viewer = _reader(slots, user)
+        now = slots.moment("now")
+        found = with_my_marks(Announcement.objects.current(now).filter(audience_q(viewer)), viewer)
+        if pending_only:
+            found = found.filter(ack_required=True, pending=True).order_by(
+                "ack_due_on", "-published_at", "-id"
+            )
+        else:
+            found = found.order_by("-pending", "-unread", "-published_at", "-id")
+        return found.values_list(*NEWS_COLUMNS)[:NEWS_READ]
+
+    key = ("news", pending_only, *_reader_shape(user))
+    rows = run_compiled(key, build, _reader_values(user, moment))
+    return [NewsItem(*row) for row in rows]
 
 
 def news_for(*, user: Viewer, now: datetime | None = None) -> News:
     """Current announcements addressed to me: those I must acknowledge first, then unread,
     then the newest. One query; it also answers `pending_acknowledgements` for this user."""
     moment = clock.resolve(now)
-    if not (user and user.is_authenticated):
+    if not (user and user.is_authenticated and isinstance(user, Person)):
         return News([], [], False)
-    rows = list(
-        with_my_marks(Announcement.objects.current(moment).filter(audience_q(user)), user)
-        .select_related("department")
-        .order_by("-pending", "-unread", "-published_at", "-id")[:NEWS_READ]
-    )
+    rows = _news_rows(user, moment, pending_only=False)
     pending = [a for a in rows if a.pending]
     news = News(items=rows[:NEWS_LIMIT], pending=pending, pending_more=len(pending) == NEWS_READ)
     setattr(user, _MEMO, (moment, news))
@@ -244,20 +322,13 @@ def news_for(*, user: Viewer, now: datetime | None = None) -> News:
 def pending_acknowledgements(*, user: Viewer, now: datetime | None = None) -> News:
     """The current announcements I must acknowledge and have not (every page's banner):
     one query, or none when `news_for` has read them for this request already."""
-    if not (user and user.is_authenticated):
+    if not (user and user.is_authenticated and isinstance(user, Person)):
         return News([], [], False)
     memo = getattr(user, _MEMO, None)
     if memo is not None:
         return memo[1]
     moment = clock.resolve(now)
-    rows = list(
-        with_my_marks(
-            Announcement.objects.current(moment).filter(audience_q(user), ack_required=True), user
-        )
-        .filter(pending=True)
-        .select_related("department")
-        .order_by("ack_due_on", "-published_at", "-id")[:NEWS_READ]
-    )
+    rows = _news_rows(user, moment, pending_only=True)
     news = News(items=[], pending=rows, pending_more=len(rows) == NEWS_READ)
     setattr(user, _MEMO, (moment, news))
     return news
@@ -374,33 +445,38 @@ def _require_report(user: Viewer, announcement: Announcement) -> None:
 def receipt_report(*, user: Viewer, announcement: Announcement, pending_limit: int = 200) -> Report:
     """Per department of the audience (as it is now): its size, how many opened it, how
     many acknowledged it (from `ack_version` on), and the first of those still pending.
-    For the publishers only (the audience gets a 404). Three grouped queries."""
+    For the publishers only (the audience gets a 404). Three grouped counts, the pending and
+    the acknowledgements per version."""
     _require_report(user, announcement)
     audience = audience_of(announcement)
+    # Grouped counts of the rows people wrote, each over the audience's ids: one pass over
+    # the receipts and one over the acknowledgements instead of two probes per person.
     viewed = Receipt.objects.filter(
-        announcement=announcement, person_id=OuterRef("pk"), viewed_at__isnull=False
+        announcement=announcement, viewed_at__isnull=False, person__in=audience.values("pk")
     )
     acknowledged = Acknowledgement.objects.filter(
-        announcement=announcement, person_id=OuterRef("pk"), version__gte=announcement.ack_version
+        announcement=announcement,
+        version__gte=announcement.ack_version,
+        person__in=audience.values("pk"),
     )
-    grouped = (
-        audience.values("department_id")
-        .annotate(
-            n=Count("pk"),
-            seen=Count("pk", filter=Q(Exists(viewed))),
-            done=Count("pk", filter=Q(Exists(acknowledged))),
-        )
+    sizes = dict(audience.values_list("department_id").annotate(n=Count("pk")).order_by())
+    seen = dict(viewed.values_list("person__department_id").annotate(n=Count("pk")).order_by())
+    done_by = dict(
+        acknowledged.values_list("person__department_id")
+        .annotate(n=Count("person_id", distinct=True))
         .order_by()
     )
     names = dict(Department.objects.values_list("pk", "name"))
     rows = [
         DepartmentReceipts(
-            department=names.get(row["department_id"], "No department"),
-            audience=row["n"],
-            viewed=row["seen"],
-            acknowledged=row["done"],
+            department=names.get(department_id, "No department")
+            if department_id
+            else "No department",
+            audience=size,
+            viewed=seen.get(department_id, 0),
+            acknowledged=done_by.get(department_id, 0),
         )
-        for row in grouped
+        for department_id, size in sizes.items()
     ]
     rows.sort(key=lambda r: r.department)
     total = DepartmentReceipts(
@@ -409,7 +485,17 @@ def receipt_report(*, user: Viewer, announcement: Announcement, pending_limit: i
         viewed=sum(r.viewed for r in rows),
         acknowledged=sum(r.acknowledged for r in rows),
     )
-    done = acknowledged if announcement.ack_required else viewed
+    done = (
+        Acknowledgement.objects.filter(
+            announcement=announcement,
+            person_id=OuterRef("pk"),
+            version__gte=announcement.ack_version,
+        )
+        if announcement.ack_required
+        else Receipt.objects.filter(
+            announcement=announcement, person_id=OuterRef("pk"), viewed_at__isnull=False
+        )
+    )
     pending = list(
         audience.filter(~Exists(done))
         .select_related("department")
@@ -447,7 +533,13 @@ class ReceiptLine:
 def receipt_lines(*, user: Viewer, announcement: Announcement) -> Iterator[ReceiptLine]:
     """Everyone in the audience now, with what they did (the latest version each
     acknowledged), for the CSV export; streamed in chunks."""
+    # Refused here, before the response starts: inside the generator the refusal would come
+    # only once the download had begun, under a 200.
     _require_report(user, announcement)
+    return _receipt_lines(announcement)
+
+
+def _receipt_lines(announcement: Announcement) -> Iterator[ReceiptLine]:
     receipts = {
         person_id: (viewed_at, reminded_at)
         for person_id, viewed_at, reminded_at in Receipt.objects.filter(

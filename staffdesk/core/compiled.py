@@ -21,6 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -38,6 +39,8 @@ MAX_SHAPES = 512
 # Placeholder numbers count down from the largest id: a valid id (as `parse_id` wants one)
 # that no row has and no builder writes as a constant.
 _FIRST_NUMBER = ID_MAX
+# Moments are instants of 1999-12-31 a few microseconds apart: no builder writes one.
+_MOMENT_BASE = datetime(1999, 12, 31, tzinfo=UTC)
 
 
 class Slots:
@@ -45,6 +48,7 @@ class Slots:
 
     def __init__(self) -> None:
         self.names: dict[object, str] = {}
+        self.moments: set[str] = set()
 
     def number(self, name: str) -> int:
         value = _FIRST_NUMBER - len(self.names)
@@ -55,6 +59,14 @@ class Slots:
         # Upper case and no LIKE wildcards: unchanged by .upper() and by LIKE escaping.
         value = f"\x00SLOT{len(self.names)}{name.upper()}\x00"
         self.names[value] = name
+        return value
+
+    def moment(self, name: str) -> datetime:
+        """A placeholder for an aware datetime (a "now"); the call's value is adapted for the
+        database as the ORM adapts the placeholder."""
+        value = _MOMENT_BASE + timedelta(microseconds=len(self.names) + 1)
+        self.names[value] = name
+        self.moments.add(name)
         return value
 
     def derived(self, name: str, value: str) -> str:
@@ -72,6 +84,8 @@ class _Compiled:
     params: tuple[tuple[bool, Any], ...]
     compiler: SQLCompiler
     converters: dict[int, Any]
+    # The slots that hold datetimes, adapted for the database on each call.
+    moments: frozenset[str] = frozenset()
     # For a queryset of model instances: the model, the columns of its own fields and the
     # populators of its select_related objects, as Django's ModelIterable reads them.
     model: type[Model] | None = None
@@ -95,8 +109,13 @@ def _compile(
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return _Compiled(sql="", params=(), compiler=compiler, converters={})
-    found = {value for value in params if _hashable(value) and value in slots.names}
-    if missing := [name for value, name in slots.names.items() if value not in found]:
+    # A moment reaches the parameters as the database's form of it (text on SQLite).
+    names = dict(slots.names)
+    for value, name in slots.names.items():
+        if isinstance(value, datetime):
+            names[connection.ops.adapt_datetimefield_value(value)] = name
+    found = {names[value] for value in params if _hashable(value) and value in names}
+    if missing := [name for name in slots.names.values() if name not in found]:
         raise RuntimeError(f"placeholders {missing} are not parameters of the compiled query")
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
     model_reading: dict[str, Any] = {}
@@ -117,19 +136,18 @@ def _compile(
     return _Compiled(
         sql=sql,
         params=tuple(
-            (True, slots.names[value])
-            if _hashable(value) and value in slots.names
-            else (False, value)
+            (True, names[value]) if _hashable(value) and value in names else (False, value)
             for value in params
         ),
         compiler=compiler,
         converters=compiler.get_converters(fields),
+        moments=frozenset(slots.moments),
         **model_reading,
     )
 
 
 def _hashable(value: object) -> bool:
-    return isinstance(value, int | str) and not isinstance(value, bool)
+    return isinstance(value, int | str | datetime) and not isinstance(value, bool)
 
 
 def run_compiled(
@@ -153,7 +171,11 @@ def run_compiled(
         compiled = shapes[(key, count)] = _compile(build, connection, using)
     if not compiled.sql:
         return [(0,)] if count else []
-    params = [values[item] if is_slot else item for is_slot, item in compiled.params]
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [
+        (adapt(values[item]) if item in compiled.moments else values[item]) if is_slot else item
+        for is_slot, item in compiled.params
+    ]
     # The ORM wrote compiled.sql; the call's values are only ever parameters.
     sql = f"SELECT COUNT(*) FROM ({compiled.sql}) counted" if count else compiled.sql  # noqa: S608
     with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ Each file says in its header what its keys mean. Durations of business time are 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -318,3 +319,100 @@ def lines(name: str) -> tuple[str, ...]:
 @cache
 def _lines(name: str) -> tuple[str, ...]:
     return tuple(load("history")["lines"][name])
+
+
+# --- Announcements and service notices --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question on an announcement, `asked` ago, and its answer (`answered` ago)."""
+
+    asker: str
+    text: str
+    public: bool
+    asked: str
+    answer: str = ""
+    answered: str = ""
+
+
+@dataclass(frozen=True)
+class EditSpec:
+    """An edit of an announcement's body, `at` ago."""
+
+    at: str
+    body: str
+    needs_reack: bool = False
+
+
+@dataclass(frozen=True)
+class AnnouncementSpec:
+    """One announcement and what its audience did with it (see `announcements.toml`)."""
+
+    department: str
+    author: str
+    title: str
+    body: str
+    audience: dict[str, Any]  # the keys of `announcements.selectors.resolve_audience`
+    status: str  # published, scheduled or draft
+    published: str = ""
+    publish_ahead: str = ""
+    ack_required: bool = False
+    ack_due_days: int | None = None
+    acted_until: str = "0m"
+    acknowledged: tuple[str, ...] = ()
+    viewed: tuple[str, ...] = ()
+    edit: EditSpec | None = None
+    questions: tuple[QuestionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """A service notice, who was affected and, for a past one, how it ended."""
+
+    department: str
+    author: str
+    services: tuple[str, ...]
+    kind: str
+    title: str
+    message: str
+    started: str = ""
+    starts_ahead: str = ""
+    expected_end_ahead: str = ""
+    affected: tuple[str, ...] = ()
+    affected_until: str = "0m"
+    resolved: str = ""
+    resolved_by: str = ""
+    closing: str = ""
+
+
+def announcements() -> list[AnnouncementSpec]:
+    specs = []
+    for entry in load("announcements")["announcements"]:
+        entry = dict(entry)
+        for key in ("acknowledged", "viewed"):
+            entry[key] = tuple(entry.get(key, ()))
+        if "edit" in entry:
+            entry["edit"] = EditSpec(**entry["edit"])
+        entry["questions"] = tuple(QuestionSpec(**q) for q in entry.get("questions", ()))
+        specs.append(AnnouncementSpec(**entry))
+    return specs
+
+
+def notices() -> list[NoticeSpec]:
+    specs = []
+    for entry in load("announcements")["notices"]:
+        entry = dict(entry)
+        for key in ("services", "affected"):
+            entry[key] = tuple(entry.get(key, ()))
+        specs.append(NoticeSpec(**entry))
+    return specs
+
+
+def minutes(text: str, *, day_minutes: int) -> int:
+    """ "45m", "3h", "2d" or "4d6h" in minutes, a day being `day_minutes` long."""
+    parts = re.findall(r"(\d+)([dhm])", text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise ValueError(f"{text!r} is not a duration such as 45m, 3h, 2d or 4d6h")
+    units = {"m": 1, "h": 60, "d": day_minutes}
+    return sum(int(number) * units[unit] for number, unit in parts)

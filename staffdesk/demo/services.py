@@ -20,6 +20,7 @@ from staffdesk.core import clock
 from staffdesk.core.errors import Conflict
 from staffdesk.demo import data
 from staffdesk.demo.agreements import agreements_create
+from staffdesk.demo.announcements import announcements_create, broadcasts_catch_up
 from staffdesk.demo.catalog import catalog_create
 from staffdesk.demo.clock import WorkingClock
 from staffdesk.demo.escalation import escalation_policies_create, resolution_codes_create
@@ -74,6 +75,8 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
     # now would (the history was played without one).
     sla_tick(now=moment)
     escalation_tick(now=moment)
+    # The news and notices of the history: their audiences told when it happened.
+    broadcasts_catch_up(now=moment)
     # The history's notifications stay in-app; mailing them when the server starts would
     # send everyone a few hundred messages about the past.
     notification_skip_email_until(cutoff=max(clock.now(), moment))
@@ -88,7 +91,8 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
 
 @transaction.atomic
 def _city_create(*, seed: int, moment: datetime) -> tuple[Organization, History]:
-    """The organization, its catalog, agreements and ladders, and the history played on them."""
+    """The organization, its catalog, agreements and ladders, the history played on them, and
+    its news and service notices."""
     if organization_exists():
         raise Conflict("The database already has departments; the demo fills only an empty one.")
     rng = random.Random(seed)
@@ -101,10 +105,9 @@ def _city_create(*, seed: int, moment: datetime) -> tuple[Organization, History]
     agreements_create(organization=organization, established_at=established_at)
     escalation_policies_create(organization=organization, established_at=established_at)
     resolution_codes_create(organization=organization)
+    working_clock = WorkingClock(now=moment, days=HISTORY_DAYS)
     history = history_create(
-        rng=rng,
-        organization=organization,
-        catalog=catalog,
-        clock=WorkingClock(now=moment, days=HISTORY_DAYS),
+        rng=rng, organization=organization, catalog=catalog, clock=working_clock
     )
+    announcements_create(organization=organization, catalog=catalog, clock=working_clock)
     return organization, history

@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from bench.seed import (
     BENCH_AGENT,
@@ -19,6 +20,8 @@ from bench.seed import (
     SEARCH_WORD,
     bench_seed,
 )
+from staffdesk.announcements.models import Acknowledgement, Announcement, Broadcast, Receipt
+from staffdesk.announcements.selectors import audience_of
 from staffdesk.catalog.models import FormField, Service
 from staffdesk.directory.models import Department, Membership, Person
 from staffdesk.escalation.models import Escalation, Level, Policy
@@ -72,10 +75,21 @@ def fingerprint() -> list[tuple]:
             "request__number", "level__position", "fired_at"
         )
     )
-    return requests + events + ledger
+    news = list(
+        Announcement.objects.order_by("published_at", "title", "id").values_list(
+            "title", "department__code", "status", "published_at", "ack_required", "version"
+        )
+    )
+    receipts = sorted(
+        Receipt.objects.values_list(
+            "announcement__title", "person__username", "viewed_at", "reminded_at"
+        )
+    )
+    return requests + events + ledger + news + receipts
 
 
 def wipe() -> None:
+    Announcement.objects.all().delete()
     Escalation.objects.all().delete()
     Level.objects.all().delete()
     Policy.objects.all().delete()
@@ -193,6 +207,34 @@ def test_bench_seed_makes_a_consistent_dataset(db):
     statuses = dict(Request.objects.values_list("id", "status"))
     for request_id, status in statuses.items():
         assert last_status.get(request_id, Status.NEW) == status
+
+    # Announcements as their services write them: receipts only from the audience that
+    # `audience_of` names, no acknowledgement without its receipt, every publication's
+    # fan-out done (a scheduled one's due at its time), nothing left due.
+    assert Announcement.objects.count() == 20
+    assert Announcement.objects.filter(status="published", ack_required=True).exists()
+    for announcement in Announcement.objects.all():
+        audience = set(audience_of(announcement).values_list("pk", flat=True))
+        receipts = Receipt.objects.filter(announcement=announcement)
+        assert set(receipts.values_list("person_id", flat=True)) <= audience
+        viewed = set(receipts.filter(viewed_at__isnull=False).values_list("person_id", flat=True))
+        acknowledged = Acknowledgement.objects.filter(announcement=announcement)
+        assert set(acknowledged.values_list("person_id", flat=True)) <= viewed
+        assert all(
+            version <= announcement.version
+            for version in acknowledged.values_list("version", flat=True)
+        )
+        broadcasts = list(Broadcast.objects.filter(announcement=announcement))
+        if announcement.status in ("published", "archived"):
+            [done] = broadcasts
+            assert done.finished_at is not None and done.due_at is None
+            assert done.notified == len(audience)
+        elif announcement.status == "scheduled":
+            [due] = broadcasts
+            assert due.due_at == announcement.publish_at > timezone.now() + timedelta(days=300)
+        else:
+            assert broadcasts == []
+    assert Receipt.objects.exists()
 
     with pytest.raises(CommandError, match="already has departments"):
         call_command("bench_seed", requests=10, scale=SCALE, stdout=StringIO())

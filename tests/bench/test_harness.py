@@ -15,7 +15,7 @@ import pytest
 from bench.floor import settings as floor_settings
 from bench.floor.hello import application as hello
 from bench.floor.urls import DOCUMENT
-from bench.report import comparison, result_name, share_of_floor, table
+from bench.report import announcement_lines, comparison, result_name, share_of_floor, table
 from bench.servers import CORES, DEFAULT_SERVER, SERVERS, Server, server_choices
 
 
@@ -133,6 +133,66 @@ def test_the_table_shows_each_scenario_as_a_share_of_the_floor():
     assert f"{CORES} workers x {2 * CORES} threads" in printed
     me = next(line for line in printed.splitlines() if line.startswith("GET /me"))
     assert "25.0 %" in me
+
+
+def _announcements(report_ms: float) -> dict:
+    """bench/announcements.py's result, as it prints it."""
+    ms = {"median": report_ms, "p95": report_ms, "min": report_ms, "max": report_ms, "runs": 20}
+    return {
+        "home": {
+            "queries": 8,
+            "news_queries": 2,
+            "queries_without_news": 6,
+            "queries_with_no_announcement_in_the_database": 8,
+            "queries_with_a_current_notice_on_a_service_filed_for": 9,
+            "current_announcements_for_the_employee": 59,
+            "ms": {**ms, "median": 17.8},
+            "news_query_ms": {**ms, "median": 6.0},
+            "banner_query_ms_agent": {**ms, "median": 5.2},
+        },
+        "report": {
+            "audience": 30000,
+            "viewed": 22802,
+            "acknowledged": 21355,
+            "queries": 11,
+            "ms": ms,
+        },
+        "publish": {"queries": 10, "ms": {**ms, "median": 6.7, "max": 17.2, "runs": 3}},
+        "fanout": {
+            "audience": 30000,
+            "notifications": 30000,
+            "emails_pending": 30000,
+            "ticks": 2,
+            "seconds": 3.29,
+            "cpu_seconds": 2.54,
+            "worker_loop_at_most_s": 5.29,
+        },
+        "targets": [
+            {"name": "home_queries", "measured": 8, "limit": 8, "unit": "queries", "met": True},
+            {
+                "name": "report_ms",
+                "measured": report_ms,
+                "limit": 100.0,
+                "unit": "ms",
+                "met": report_ms <= 100,
+            },
+            {"name": "publish_ms", "measured": 17.2, "limit": 1000.0, "unit": "ms", "met": True},
+            {"name": "fanout_s", "measured": 3.29, "limit": 60.0, "unit": "s", "met": True},
+        ],
+    }
+
+
+def test_the_table_says_which_announcements_targets_are_met():
+    lines = announcement_lines(_announcements(report_ms=158.3))
+    home, report, publish, fanout = lines[1:]
+    assert home.endswith("target ≤ 8 queries: met")
+    assert "8 queries, 6 without its news" in home
+    assert report.endswith("target ≤ 100 ms: NOT met")
+    assert "158.3 ms median" in report
+    assert publish.endswith("target ≤ 1,000 ms: met")
+    assert fanout.endswith("target ≤ 60 s: met")
+    printed = table({**_report("gunicorn-sync", {}), "announcements": _announcements(80.0)})
+    assert "target ≤ 100 ms: met" in printed
 
 
 def test_comparison_puts_servers_side_by_side_and_reads_older_names():

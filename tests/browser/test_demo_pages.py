@@ -1,4 +1,4 @@
-"""The five main pages on the demo organization: accessible, phone-sized, and photographed.
+"""The main pages on the demo organization: accessible, phone-sized, and photographed.
 
 `make screenshots` runs this module with STAFFDESK_SCREENSHOT_DIR=docs/screenshots to refresh
 the pictures the README links to; otherwise they go to test-results/screenshots/demo.
@@ -13,6 +13,7 @@ import pytest
 from django.db.models import Count
 from playwright.sync_api import Page, expect
 
+from staffdesk.announcements.models import Announcement
 from staffdesk.requests.models import Request
 from tests.browser.conftest import DEMO_PASSWORD, SCREENSHOTS, check_accessibility, sign_in
 
@@ -62,3 +63,32 @@ def test_agent_pages(demo, live_server, page: Page):
     page.goto(f"{live_server.url}/requests/{busiest.number}")
     expect(page.get_by_role("heading", name=busiest.number)).to_be_visible()
     _photograph(page, "request-page")
+
+
+def test_news_and_status_pages(demo, live_server, page: Page):
+    """News for the employee (home, the list, a required announcement with its banner), the
+    status board, and the read-receipt report its publisher reads."""
+    required = Announcement.objects.get(status="published", ack_required=True)
+    sign_in(page, live_server, "employee", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="News for you")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Please read and acknowledge")).to_be_visible()
+    _photograph(page, "news-home")
+
+    page.goto(f"{live_server.url}/news/")
+    news = page.get_by_role("list", name="Announcements")
+    expect(news.get_by_role("link", name=required.title)).to_be_visible()
+    _photograph(page, "news")
+
+    page.goto(f"{live_server.url}/news/{required.pk}")
+    expect(page.get_by_role("button", name="I have read and understood")).to_be_visible()
+    _photograph(page, "announcement")
+
+    page.goto(f"{live_server.url}/status/")
+    expect(page.get_by_role("heading", name="The last 90 days")).to_be_visible()
+    _photograph(page, "status-board")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, required.department.lead.username, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/news/{required.pk}/report")
+    expect(page.get_by_role("table", name="By department")).to_be_visible()
+    _photograph(page, "read-receipts")

@@ -1,7 +1,8 @@
 """Layout on a phone and on a desktop, with and without JavaScript, on the demo organization.
 
-The pages carry a request whose subject, description and reply hold a 200-character word:
-people paste URLs, file paths and serial numbers. On a 375 px screen no page may scroll
+The pages carry a request whose subject, description and reply hold a 200-character word,
+and an announcement and a service notice whose titles and texts do: people paste URLs, file
+paths and serial numbers. On a 375 px screen no page may scroll
 sideways and no table cell may be narrower than its longest word (which is how "one letter
 per line" looks to the code); on a 1280 px screen the queue breaks no word inside a cell.
 """
@@ -15,6 +16,13 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from staffdesk.announcements.drafts import Audience, Draft, NoticeDraft
+from staffdesk.announcements.models import Announcement, AudienceRule, ServiceNotice
+from staffdesk.announcements.services.announcements import (
+    announcement_create,
+    announcement_publish,
+)
+from staffdesk.announcements.services.notices import notice_post
 from staffdesk.directory.models import Person
 from staffdesk.requests.models import OPEN_STATUSES, Request
 from staffdesk.requests.services import request_reply, request_submit
@@ -102,6 +110,43 @@ def long_case(demo) -> LongCase:
     return LongCase(request=request, requester=employee, agent=agent)
 
 
+@dataclass(frozen=True)
+class LongNews:
+    """A required announcement to everyone and a notice on the long case's service, both
+    with the long word in their title and text."""
+
+    announcement: Announcement
+    notice: ServiceNotice
+
+
+@pytest.fixture
+def long_news(long_case: LongCase) -> LongNews:
+    lead = Person.objects.get(username="rchen")  # Finance's lead publishes for Finance
+    assert lead.department is not None
+    created = announcement_create(
+        author=lead,
+        department=lead.department,
+        draft=Draft(
+            title=LONG_WORD,
+            body=f"Scan {LONG_WORD} before you file.",
+            audience=[Audience(kind=AudienceRule.Kind.EVERYONE)],
+            ack_required=True,
+        ),
+    )
+    service = long_case.request.service
+    notice = notice_post(
+        author=long_case.agent,
+        department=service.department,
+        draft=NoticeDraft(
+            kind=ServiceNotice.Kind.OUTAGE,
+            title=LONG_WORD,
+            message=f"The share {LONG_WORD} is down.",
+            services=[service],
+        ),
+    )
+    return LongNews(announcement_publish(actor=lead, announcement=created), notice)
+
+
 @pytest.fixture(params=["javascript", "no-javascript"])
 def javascript(request: pytest.FixtureRequest) -> bool:
     return request.param == "javascript"
@@ -129,9 +174,10 @@ def _phone_layout_problems(page: Page, url: str) -> list[str]:
 
 
 def test_phone_pages_neither_scroll_sideways_nor_break_words_in_cells(
-    long_case: LongCase, live_server, phone: Page
+    long_case: LongCase, long_news: LongNews, live_server, phone: Page
 ):
     number = long_case.request.number
+    announcement, notice = long_news.announcement.pk, long_news.notice.pk
     sign_in(phone, live_server, "employee", DEMO_PASSWORD)
     service = long_case.request.service
     problems = []
@@ -147,10 +193,23 @@ def test_phone_pages_neither_scroll_sideways_nor_break_words_in_cells(
     ]:
         problems += _phone_layout_problems(phone, f"{live_server.url}{path}")
     expect(phone.get_by_role("heading", name="My profile")).to_be_visible()
+    for path in ["/news/", f"/news/{announcement}", "/status/", f"/status/{notice}"]:
+        problems += _phone_layout_problems(phone, f"{live_server.url}{path}")
 
     phone.context.clear_cookies()
     sign_in(phone, live_server, "agent", DEMO_PASSWORD)
-    for path in ["/requests/queue/", f"/requests/{number}", "/notifications/"]:
+    for path in [
+        "/requests/queue/",
+        f"/requests/{number}",
+        "/notifications/",
+        "/status/new",
+        f"/status/{notice}",
+    ]:
+        problems += _phone_layout_problems(phone, f"{live_server.url}{path}")
+
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, "rchen", DEMO_PASSWORD)  # the publisher's pages
+    for path in ["/news/new", f"/news/{announcement}", f"/news/{announcement}/report"]:
         problems += _phone_layout_problems(phone, f"{live_server.url}{path}")
     assert problems == [], "\n".join(problems)
 

@@ -9,12 +9,41 @@ of IT's internal note appears anywhere, and what the admin may not see is a 404.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from conftest import LAPTOP_ANSWERS
+from staffdesk.announcements.drafts import Audience, Draft, NoticeDraft
+from staffdesk.announcements.models import (
+    Acknowledgement,
+    Affected,
+    AudienceRule,
+    Broadcast,
+    Question,
+    Receipt,
+    ServiceNotice,
+)
+from staffdesk.announcements.services.announcements import (
+    announcement_acknowledge,
+    announcement_create,
+    announcement_publish,
+    announcement_remind,
+    announcement_update,
+)
+from staffdesk.announcements.services.notices import (
+    notice_affected,
+    notice_post,
+    notice_resolve,
+)
+from staffdesk.announcements.services.questions import (
+    question_answer,
+    question_ask,
+    question_hide,
+)
+from staffdesk.announcements.services.tick import announcements_tick
 from staffdesk.core.admin import VisibleAdminMixin
 from staffdesk.escalation.models import Escalation
 from staffdesk.escalation.triggers import WatchedClock
@@ -22,6 +51,7 @@ from staffdesk.notifications.models import Notification
 from staffdesk.open311.models import Submission
 from staffdesk.requests.models import RequestEvent
 from staffdesk.requests.services import request_add_note, request_reply, request_submit
+from staffdesk.requests.services.filing import request_submit_with_files
 from tests.factories import LevelFactory
 
 CASE_WORD = "Quillfeather"  # in the confidential case's subject, answers and reply
@@ -29,15 +59,18 @@ NOTE_WORD = "Marrowbone"  # in IT's internal note on an ordinary request
 
 
 @pytest.fixture
-def secrets(org):
-    """A confidential HR case with a reply, a media URL and an escalation, and an ordinary IT
-    request with an internal note; returns the strings none of it may leak through."""
-    case = request_submit(
+def secrets(org, hr_notice):
+    """A confidential HR case with a reply, a media URL and an escalation, filed despite a
+    service notice, and an ordinary IT request with an internal note; returns the strings
+    none of it may leak through."""
+    case = request_submit_with_files(
         requester=org.requester,
         service=org.leave,
         subject=f"{CASE_WORD} leave",
         answers={"reason": f"{CASE_WORD} family matter"},
+        notice=hr_notice,
     )
+    assert case.notice_id == hr_notice.pk
     request_reply(request=case, author=org.hr_agent, body=f"{CASE_WORD}: approved from Monday.")
     Submission.objects.create(request=case, media_url=f"https://photos.example/{CASE_WORD}.jpg")
     level = LevelFactory(policy__name="HR ladder", policy__department=org.hr)
@@ -56,6 +89,57 @@ def secrets(org):
     assert Notification.objects.filter(body__contains=CASE_WORD).exists()
     assert RequestEvent.objects.filter(body__contains=NOTE_WORD, is_internal=True).exists()
     return {"case": case, "ordinary": ordinary, "words": [case.number, CASE_WORD, NOTE_WORD]}
+
+
+@pytest.fixture
+def hr_notice(org):
+    """HR's notice on the leave service, which someone is affected by."""
+    notice = notice_post(
+        author=org.hr_agent,
+        department=org.hr,
+        draft=NoticeDraft(
+            kind=ServiceNotice.Kind.DEGRADED,
+            title="Leave approvals are slow",
+            message="The approvals inbox is behind by two days.",
+            services=[org.leave],
+        ),
+    )
+    notice_affected(user=org.colleague, notice=notice, service=org.leave)
+    return notice
+
+
+@pytest.fixture
+def news(org, hr_notice):
+    """An announcement from HR to HR with every row it leads to: its audience rule, two
+    versions, a receipt, an acknowledgement, questions (public, private, answered, hidden),
+    the publishing and reminding broadcasts; and a resolved notice with its broadcast.
+    Organization admins publish for every department, so they may see all of it: what these
+    add to the walk is every page of the new admins opened, with nothing of the case."""
+    to_hr = [Audience(kind=AudienceRule.Kind.DEPARTMENT, department=org.hr)]
+    draft = Draft(title="Leave year", body="The leave year starts in April.", audience=to_hr)
+    created = announcement_create(
+        author=org.admin, department=org.hr, draft=replace(draft, ack_required=True)
+    )
+    published = announcement_publish(actor=org.admin, announcement=created)
+    announcements_tick()
+    announcement_acknowledge(user=org.hr_agent, announcement=published)
+    published = announcement_update(
+        editor=org.admin,
+        announcement=published,
+        draft=replace(draft, body="The leave year starts on 1 April.", ack_required=True),
+    )
+    asked = [
+        question_ask(user=org.hr_agent, announcement=published, text=text, is_public=public)
+        for text, public in [("Does it move?", True), ("May I carry days over?", False)]
+    ]
+    question_answer(actor=org.admin, question=asked[1], answer="Up to five.")
+    question_hide(actor=org.admin, question=asked[0], reason="Answered in the text.")
+    announcements_tick()
+    announcement_remind(actor=org.admin, announcement=published)
+    announcements_tick()
+    notice_resolve(actor=org.hr_agent, notice=hr_notice, closing_message="Caught up.")
+    announcements_tick()
+    return published
 
 
 def _registered():
@@ -86,7 +170,7 @@ def test_every_admin_and_inline_is_restricted():
 
 @pytest.mark.parametrize("label", [model._meta.label for model, _ in _registered()])
 def test_an_admin_outside_the_team_sees_nothing_of_the_case_or_the_note(
-    client, org, secrets, label
+    client, org, secrets, news, label
 ):
     model, model_admin = next(item for item in _registered() if item[0]._meta.label == label)
     client.force_login(org.admin)
@@ -110,9 +194,16 @@ def test_an_admin_outside_the_team_sees_nothing_of_the_case_or_the_note(
                 assert response.status_code == 404, where
 
 
-def test_the_admin_opens_what_it_may_see(client, org, secrets):
+def test_the_admin_opens_what_it_may_see(client, org, secrets, news):
     """The pages above are the real pages: the ordinary request and its public reply show."""
     client.force_login(org.admin)
+    # The new admins' pages and inlines show their rows (the walk above opened every one).
+    page = client.get(_url(type(news), "change", news.pk)).content.decode()
+    assert "Leave year" in page and "Human Resources" in page
+    for model in (Question, Receipt, Acknowledgement, Broadcast, Affected):
+        assert model.objects.exists(), model
+        changelist = client.get(_url(model, "changelist")).content.decode()
+        assert "Leave" in changelist, model  # the announcement's or the notice's title
     ordinary = secrets["ordinary"]
     listing = client.get(_url(type(ordinary), "changelist"), {"q": ordinary.number})
     assert ordinary.number in listing.content.decode()

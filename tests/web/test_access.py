@@ -1,8 +1,11 @@
-"""Acceptance: who may do what on every web route that takes a request number.
+"""Acceptance: who may do what on every web route that takes a request number, and on every
+route of announcements and service notices.
 
 The routes come from the URL patterns, as the API's come from the OpenAPI document: a web
 route added later with a `<number>` in its path fails `test_every_request_route_is_in_the_
-matrix` until it is registered in WEB_ROUTES with the exact status each side gets.
+matrix` until it is registered in WEB_ROUTES with the exact status each side gets; one with
+an announcement, question or notice id (or any route of the announcements app) fails
+`test_every_announcement_route_is_in_a_matrix` until it is in the matrix of its object.
 """
 
 from __future__ import annotations
@@ -12,8 +15,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from staffdesk.announcements.drafts import Audience, Draft, NoticeDraft
+from staffdesk.announcements.models import AudienceRule, ServiceNotice
+from staffdesk.announcements.services.announcements import (
+    announcement_create,
+    announcement_publish,
+)
+from staffdesk.announcements.services.notices import notice_post, notice_resolve
+from staffdesk.announcements.services.questions import question_ask
+from staffdesk.announcements.services.tick import announcements_tick
+from staffdesk.directory.services import department_set_lead
 from staffdesk.requests.models import Watcher
 from tests.api.test_visibility import ROLES, SIDES, expected
+from tests.factories import PersonFactory
 
 # (URL name, method, form, statuses for it: requester, team, admin, for hr_confidential:
 # requester, team), run in this order by each role; a role that may not see the request gets
@@ -35,7 +49,7 @@ WEB_ROUTES = [
 ]
 # The path parameters of the objects the matrix knows; a route with another is a new kind of
 # object, to be given its own matrix.
-OBJECT_PARAMETERS = {"number", "attachment_id"}
+OBJECT_PARAMETERS = {"number", "attachment_id", "announcement_id", "question_id", "notice_id"}
 
 
 def _named_routes():
@@ -61,7 +75,7 @@ def test_every_request_route_is_in_the_matrix():
     taking_a_number = {name for name, parameters in _named_routes() if "number" in parameters}
     assert taking_a_number == {name for name, *_ in WEB_ROUTES}
     for name, parameters in _named_routes():
-        if "number" in parameters:
+        if parameters & OBJECT_PARAMETERS:
             assert parameters <= OBJECT_PARAMETERS, (name, parameters)
 
 
@@ -89,3 +103,331 @@ def test_web_routes_by_role(org, cases, role, case):
         assert response.status_code == want, (name, response.status_code)
     home = browser.get("/").content.decode()
     assert (request.number in home) == (role == "requester")
+
+
+# --- Announcements and service notices -----------------------------------------------------
+# Their own objects, with their own matrices: an announcement (its audience, its publishers,
+# organization admins; anyone else gets 404 from every route), a question on it (its asker,
+# the rest of the audience, the publishers) and a service notice (every employee sees it;
+# the providing team and admins act on it). Each role runs a matrix's routes in this order
+# on fresh objects.
+
+ANNOUNCEMENT_ROLES = [*ROLES, "fin_lead"]
+# What each role is to each announcement; a role absent from a case's row may not see it.
+# Ada the admin works in Finance, so she is in Finance's audience too.
+ANNOUNCEMENT_SIDES = {
+    "published": {
+        "requester": "audience",
+        "colleague": "audience",
+        "fin_lead": "publisher",
+        "admin": "admin",
+    },
+    "draft": {"fin_lead": "publisher", "admin": "admin"},
+}
+ANNOUNCEMENT_SIDE_ORDER = {
+    "published": ("audience", "publisher", "admin"),
+    "draft": ("publisher", "admin"),
+}
+FUTURE = "2099-01-04T09:00"
+EDIT_FORM = {
+    "department": "{fin}",
+    "title": "New expense policy",
+    "body": "From January, receipts are scanned. Keep the paper copy for a month.",
+    "departments": "{fin}",
+    "ack_required": "on",
+}
+# (URL name, method, form, statuses for: published (audience, publisher, admin), draft
+# (publisher, admin)). The published one asks to be acknowledged, the draft does not; both
+# are Finance's, for Finance. Its audience may open it, acknowledge it and ask about it, not
+# read who else did (the report is 404 for them) nor change it (403).
+ANNOUNCEMENT_ROUTES = [
+    ("announcements:detail", "GET", None, (200, 200, 200), (200, 200)),
+    ("announcements:edit", "GET", None, (403, 200, 200), (200, 200)),
+    ("announcements:report", "GET", None, (404, 200, 200), (200, 200)),
+    ("announcements:report_csv", "GET", None, (404, 200, 200), (200, 200)),
+    ("announcements:acknowledge", "POST", {"version": "1"}, (302, 302, 302), (409, 409)),
+    (
+        "announcements:ask",
+        "POST",
+        {"text": "Do scanned receipts count?", "visibility": "public"},
+        (302, 302, 302),
+        (409, 409),
+    ),
+    ("announcements:edit", "POST", EDIT_FORM, (403, 302, 302), (302, 302)),
+    # A draft has nobody to remind; a published one cannot be scheduled again.
+    ("announcements:remind", "POST", {}, (403, 302, 302), (409, 409)),
+    ("announcements:schedule", "POST", {"publish_at": FUTURE}, (403, 409, 409), (302, 302)),
+    ("announcements:unschedule", "POST", {}, (403, 409, 409), (302, 302)),
+    ("announcements:publish", "POST", {}, (403, 409, 409), (302, 302)),
+    ("announcements:archive", "POST", {}, (403, 302, 302), (302, 302)),
+]
+
+# Colin asks both questions on the published announcement; Rita, also in its audience, sees
+# the public one only.
+QUESTION_SIDES = {
+    "public": {
+        "requester": "audience",
+        "colleague": "asker",
+        "fin_lead": "publisher",
+        "admin": "admin",
+    },
+    "private": {"colleague": "asker", "fin_lead": "publisher", "admin": "admin"},
+}
+QUESTION_SIDE_ORDER = {
+    "public": ("audience", "asker", "publisher", "admin"),
+    "private": ("asker", "publisher", "admin"),
+}
+# (URL name, method, form, statuses for: public (audience, asker, publisher, admin), private
+# (asker, publisher, admin)). Only publishers answer and hide.
+QUESTION_ROUTES = [
+    ("announcements:answer", "POST", {"answer": "Yes."}, (403, 403, 302, 302), (403, 302, 302)),
+    ("announcements:hide", "POST", {"reason": "Off topic"}, (403, 403, 302, 302), (403, 302, 302)),
+]
+
+# Every employee sees a notice; its team (IT's agents and lead) and admins change it.
+NOTICE_TEAM = {"it_agent", "it_lead"}
+NOTICE_SIDE_ORDER = ("employee", "team", "admin")
+NOTICE_FORM = {
+    "department": "{it}",
+    "kind": "outage",
+    "title": "Laptop ordering is down",
+    "message": "The vendor's portal is down; orders wait until it is back.",
+    "services": "{laptop}",
+}
+# (URL name, method, form, statuses for: current (employee, team, admin), resolved (employee,
+# team, admin)). A resolved notice takes nobody as affected and cannot change (409).
+NOTICE_ROUTES = [
+    ("announcements:notice", "GET", None, (200, 200, 200), (200, 200, 200)),
+    ("announcements:notice_edit", "GET", None, (403, 200, 200), (403, 200, 200)),
+    (
+        "announcements:affected",
+        "POST",
+        {"service": "it-laptop"},
+        (302, 302, 302),
+        (409, 409, 409),
+    ),
+    ("announcements:notice_edit", "POST", NOTICE_FORM, (403, 302, 302), (403, 409, 409)),
+    (
+        "announcements:notice_resolve",
+        "POST",
+        {"closing_message": "The portal is back."},
+        (403, 302, 302),
+        (403, 409, 409),
+    ),
+]
+
+# The routes without an object: (URL name, method, form, {role: status}, status of the
+# others). Leads publish for their own department (IT's lead may not write for Finance,
+# 422); any service team posts notices, for its own services only (422).
+PAGE_ROUTES = [
+    ("announcements:list", "GET", None, {}, 200),
+    ("announcements:new", "GET", None, {"fin_lead": 200, "it_lead": 200, "admin": 200}, 403),
+    (
+        "announcements:new",
+        "POST",
+        EDIT_FORM,
+        {"fin_lead": 302, "it_lead": 422, "admin": 302},
+        403,
+    ),
+    ("announcements:status", "GET", None, {}, 200),
+    (
+        "announcements:notice_new",
+        "GET",
+        None,
+        {"it_agent": 200, "it_lead": 200, "hr_agent": 200, "fin_lead": 200, "admin": 200},
+        403,
+    ),
+    (
+        "announcements:notice_new",
+        "POST",
+        NOTICE_FORM,
+        {"it_agent": 302, "it_lead": 302, "hr_agent": 422, "fin_lead": 422, "admin": 302},
+        403,
+    ),
+]
+
+
+def test_every_announcement_route_is_in_a_matrix():
+    routes = _named_routes()
+
+    def taking(parameter: str) -> set[str]:
+        return {name for name, parameters in routes if parameter in parameters}
+
+    questions = {name for name, *_ in QUESTION_ROUTES}
+    assert taking("question_id") == questions
+    assert taking("announcement_id") - questions == {name for name, *_ in ANNOUNCEMENT_ROUTES}
+    assert taking("notice_id") == {name for name, *_ in NOTICE_ROUTES}
+    without_object = {
+        name for name, parameters in routes if name.startswith("announcements:") and not parameters
+    }
+    assert without_object == {name for name, *_ in PAGE_ROUTES}
+
+
+@pytest.fixture
+def fin_lead(org):
+    """Finance's lead, who publishes Finance's announcements."""
+    lead = PersonFactory(username="fiona", first_name="Fiona", last_name="Lead", department=org.fin)
+    department_set_lead(department=org.fin, lead=lead)
+    return lead
+
+
+@pytest.fixture
+def announcements(org, fin_lead):
+    """Finance's announcements to Finance: a required one, published (its audience told), and
+    a draft."""
+    to_finance = [Audience(kind=AudienceRule.Kind.DEPARTMENT, department=org.fin)]
+    published = announcement_create(
+        author=fin_lead,
+        department=org.fin,
+        draft=Draft(
+            title="New expense policy",
+            body="From January, receipts are scanned.",
+            audience=to_finance,
+            ack_required=True,
+        ),
+    )
+    published = announcement_publish(actor=fin_lead, announcement=published)
+    announcements_tick()
+    draft = announcement_create(
+        author=fin_lead,
+        department=org.fin,
+        draft=Draft(title="Budget calendar", body="The dates for next year.", audience=to_finance),
+    )
+    return {"published": published, "draft": draft}
+
+
+@pytest.fixture
+def questions(org, announcements):
+    published = announcements["published"]
+    return {
+        visibility: question_ask(
+            user=org.colleague,
+            announcement=published,
+            text=f"A {visibility} question",
+            is_public=visibility == "public",
+        )
+        for visibility in ("public", "private")
+    }
+
+
+@pytest.fixture
+def notices(org):
+    """An IT outage on the laptop service, current, and one resolved."""
+
+    def post(title: str) -> ServiceNotice:
+        return notice_post(
+            author=org.it_agent,
+            department=org.it,
+            draft=NoticeDraft(
+                kind=ServiceNotice.Kind.OUTAGE,
+                title=title,
+                message="The vendor's portal is down.",
+                services=[org.laptop],
+            ),
+        )
+
+    resolved = post("Laptop ordering was down")
+    notice_resolve(actor=org.it_agent, notice=resolved, closing_message="Back since noon.")
+    return {"current": post("Laptop ordering is down"), "resolved": resolved}
+
+
+def _send(browser: Client, method: str, path: str, form, values: dict[str, int]):
+    if method == "GET":
+        return browser.get(path)
+    data = {key: value.format(**values) for key, value in (form or {}).items()}
+    return browser.post(path, data)
+
+
+def _values(org) -> dict[str, int]:
+    return {"fin": org.fin.pk, "it": org.it.pk, "laptop": org.laptop.pk}
+
+
+def _role(org, fin_lead, role: str):
+    return fin_lead if role == "fin_lead" else getattr(org, role)
+
+
+def _expected(sides, order, role: str, case: str, statuses: tuple[int, ...]) -> int:
+    side = sides[case].get(role)
+    return 404 if side is None else statuses[order[case].index(side)]
+
+
+@pytest.mark.parametrize("role", ANNOUNCEMENT_ROLES)
+@pytest.mark.parametrize("case", ["published", "draft"])
+def test_announcement_routes_by_role(org, fin_lead, announcements, role, case):
+    announcement = announcements[case]
+    browser = Client()
+    browser.force_login(_role(org, fin_lead, role))
+    sees = role in ANNOUNCEMENT_SIDES[case]
+    state, word = ("current", "expense") if case == "published" else ("drafts", "budget")
+    for query in ("", word):  # the list, and its search
+        listed = browser.get(reverse("announcements:list"), {"state": state, "q": query})
+        assert (announcement.title in listed.content.decode()) == sees, query
+    home = browser.get(reverse("home")).content.decode()
+    assert (announcement.title in home) == (sees and case == "published")
+    for name, method, form, published, draft in ANNOUNCEMENT_ROUTES:
+        path = reverse(name, args=[announcement.pk])
+        response = _send(browser, method, path, form, _values(org))
+        statuses = published if case == "published" else draft
+        want = _expected(ANNOUNCEMENT_SIDES, ANNOUNCEMENT_SIDE_ORDER, role, case, statuses)
+        assert response.status_code == want, (name, method, response.status_code)
+
+
+@pytest.mark.parametrize("role", ANNOUNCEMENT_ROLES)
+@pytest.mark.parametrize("case", ["public", "private"])
+def test_question_routes_by_role(org, fin_lead, questions, role, case):
+    question = questions[case]
+    browser = Client()
+    browser.force_login(_role(org, fin_lead, role))
+    page = browser.get(reverse("announcements:detail", args=[question.announcement_id]))
+    sees_question = role in QUESTION_SIDES[case]
+    assert (question.text in page.content.decode()) == sees_question
+    for name, method, form, public, private in QUESTION_ROUTES:
+        path = reverse(name, args=[question.announcement_id, question.pk])
+        response = _send(browser, method, path, form, _values(org))
+        statuses = public if case == "public" else private
+        want = _expected(QUESTION_SIDES, QUESTION_SIDE_ORDER, role, case, statuses)
+        assert response.status_code == want, (name, response.status_code)
+
+
+@pytest.mark.parametrize("role", ANNOUNCEMENT_ROLES)
+@pytest.mark.parametrize("case", ["current", "resolved"])
+def test_notice_routes_by_role(org, fin_lead, notices, role, case):
+    notice = notices[case]
+    browser = Client()
+    browser.force_login(_role(org, fin_lead, role))
+    side = "team" if role in NOTICE_TEAM else "admin" if role == "admin" else "employee"
+    for name, method, form, current, resolved in NOTICE_ROUTES:
+        path = reverse(name, args=[notice.pk])
+        response = _send(browser, method, path, form, _values(org))
+        statuses = current if case == "current" else resolved
+        assert response.status_code == statuses[NOTICE_SIDE_ORDER.index(side)], (
+            name,
+            method,
+            response.status_code,
+        )
+
+
+@pytest.mark.parametrize("role", ANNOUNCEMENT_ROLES)
+def test_announcement_pages_by_role(org, fin_lead, role):
+    browser = Client()
+    browser.force_login(_role(org, fin_lead, role))
+    for name, method, form, statuses, others in PAGE_ROUTES:
+        response = _send(browser, method, reverse(name), form, _values(org))
+        assert response.status_code == statuses.get(role, others), (name, method)
+
+
+def test_every_announcement_route_signs_in_first(client, org, announcements, questions, notices):
+    """Anonymous: every route of the app is a redirect to the sign-in page, nothing else."""
+    values = {
+        "announcement_id": announcements["published"].pk,
+        "question_id": questions["public"].pk,
+        "notice_id": notices["current"].pk,
+    }
+    matrices = [*ANNOUNCEMENT_ROUTES, *QUESTION_ROUTES, *NOTICE_ROUTES]
+    routes = [(name, method, form) for name, method, form, *_ in [*matrices, *PAGE_ROUTES]]
+    for name, method, form in routes:
+        parameters = dict(_named_routes())[name]
+        path = reverse(name, kwargs={key: values[key] for key in parameters})
+        response = _send(client, method, path, form, _values(org))
+        assert response.status_code == 302, (name, method)
+        assert response["Location"].startswith(reverse("login")), (name, response["Location"])

@@ -19,7 +19,8 @@ from staffdesk.core.errors import Conflict
 class Command(BaseCommand):
     help = (
         "Fill an EMPTY database with the benchmark organization: 40 departments, 30,000 people, "
-        "400 services and N requests over three years with their timelines, in bulk. Refuses "
+        "400 services, N requests over three years with their timelines and 1,000 "
+        "announcements with their read receipts, in bulk. Refuses "
         "a database that already has departments or requests (there is no --force: point "
         "DATABASE_URL at a new database). Every account's password is staffdesk-bench."
     )
@@ -78,7 +79,10 @@ class Command(BaseCommand):
                 f"{summary.departments} departments, {summary.people:,} people, "
                 f"{summary.services} services, {summary.requests:,} requests "
                 f"({summary.open_requests:,} open), {summary.events:,} events, "
-                f"{summary.escalations:,} escalations. [{phases}]"
+                f"{summary.escalations:,} escalations, "
+                f"{summary.announcements.announcements:,} announcements "
+                f"({summary.announcements.receipts:,} receipts, "
+                f"{summary.announcements.acknowledgements:,} acknowledgements). [{phases}]"
             )
         )
         self.stdout.write(

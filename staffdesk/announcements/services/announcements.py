@@ -172,7 +172,10 @@ def announcement_update(
             errors={"expires_at": ["choose a time after the publication time"]},
         )
     changed = (draft.title, draft.body) != (announcement.title, announcement.body)
-    sent = announcement.published_at is not None or announcement.status != Announcement.Status.DRAFT
+    # Seen by its audience already: an edit before a scheduled time changes the draft.
+    sent = announcement.status != Announcement.Status.DRAFT and (
+        announcement.status != Announcement.Status.SCHEDULED or announcement.is_current(moment)
+    )
     if changed and sent:
         announcement.version += 1
         reack = needs_reack and draft.ack_required
@@ -319,9 +322,16 @@ def _archive(announcement: Announcement, moment: datetime) -> None:
 def announcements_expire(*, now: datetime | None = None) -> int:
     """Archive the published announcements whose expiry has passed (the worker's task)."""
     moment = clock.resolve(now)
-    return Announcement.objects.filter(
+    archived = {"status": Announcement.Status.ARCHIVED, "archived_at": moment, "updated_at": moment}
+    published = Announcement.objects.filter(
         status=Announcement.Status.PUBLISHED, expires_at__lte=moment
-    ).update(status=Announcement.Status.ARCHIVED, archived_at=moment, updated_at=moment)
+    ).update(**archived)
+    # Scheduled ones the worker never got to publish (it was down from before their time to
+    # after their expiry) would otherwise stay "scheduled" and drop out of every list.
+    missed = Announcement.objects.filter(
+        status=Announcement.Status.SCHEDULED, publish_at__lte=moment, expires_at__lte=moment
+    ).update(**archived)
+    return published + missed
 
 
 def announcement_view(

@@ -23,7 +23,7 @@ from staffdesk.announcements.models import Announcement, AudienceRule, Role
 from staffdesk.announcements.services import announcements as writes
 from staffdesk.announcements.services import questions as question_writes
 from staffdesk.core import clock
-from staffdesk.core.errors import DomainError, NotFound, ValidationFailed
+from staffdesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from staffdesk.core.forms import parse
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.models import Department
@@ -56,6 +56,7 @@ def news_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "state": state,
             "states": forms.SearchForm.base_fields["state"].choices,  # type: ignore[attr-defined]
             "can_publish": bool(_publishable_departments(request)),
+            "now": moment,
         },
     )
 
@@ -345,8 +346,8 @@ def _read_editor(
     values = form.cleaned_data
     department = next((d for d in departments if d.pk == values["department"]), None)
     if department is None:
-        raise ValidationFailed(
-            "You do not publish for that department.",
+        raise PermissionDenied(
+            "Only the leads of a department and organization admins publish for it.",
             errors={"department": ["choose a department you lead"]},
         )
     audience = selectors.resolve_audience(

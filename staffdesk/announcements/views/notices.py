@@ -16,7 +16,7 @@ from staffdesk.announcements.services import notices as writes
 from staffdesk.catalog.models import Service
 from staffdesk.catalog.selectors import service_list
 from staffdesk.core import clock
-from staffdesk.core.errors import DomainError, ValidationFailed
+from staffdesk.core.errors import DomainError, PermissionDenied, ValidationFailed
 from staffdesk.core.forms import parse
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.models import Department
@@ -211,8 +211,9 @@ def _read(
     values = form.cleaned_data
     department = next((d for d in teams if d.pk == values["department"]), None)
     if department is None:
-        raise ValidationFailed(
-            "You do not post notices for that team.", errors={"department": ["choose your team"]}
+        raise PermissionDenied(
+            "Only a providing team's agents and organization admins post its notices.",
+            errors={"department": ["choose your team"]},
         )
     wanted = set(values["services"])
     services = list(service_list(user=request.user).filter(pk__in=wanted, department=department))
