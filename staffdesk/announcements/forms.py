@@ -46,10 +46,6 @@ class AnnouncementForm(forms.Form):
     )
     needs_reack = forms.BooleanField(label="Ask everyone to acknowledge again", required=False)
 
-    def people_texts(self) -> list[str]:
-        text = self.cleaned_data.get("people") or ""
-        return [part.strip() for part in PEOPLE_SEPARATORS.split(text) if part.strip()]
-
 
 class ScheduleForm(forms.Form):
     publish_at = forms.DateTimeField(label="Publish at", input_formats=DATETIME_FORMATS)
@@ -101,3 +97,8 @@ class SearchForm(forms.Form):
         ],
         required=False,
     )
+
+
+def people_texts(text: str | None) -> list[str]:
+    """The usernames or emails of the editor's "Named people", one per line or comma."""
+    return [part.strip() for part in PEOPLE_SEPARATORS.split(text or "") if part.strip()]

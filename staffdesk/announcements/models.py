@@ -11,7 +11,7 @@ was reminded, was affected).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -345,8 +345,10 @@ class Version(models.Model):
         return f"{self.announcement} v{self.number}"
 
 
-class ReceiptQuerySet(models.QuerySet):
-    def visible_to(self, user: Viewer) -> ReceiptQuerySet:
+class OwnOrPublishersQuerySet(models.QuerySet):
+    """Rows of what a person did with an announcement (`person`, `announcement`)."""
+
+    def visible_to(self, user: Viewer) -> Self:
         """A person sees their own; the publishers (the department's leads, organization
         admins) those of their announcements."""
         if not (user and user.is_authenticated):
@@ -357,6 +359,10 @@ class ReceiptQuerySet(models.QuerySet):
             Q(person_id=user.pk)
             | Q(announcement__department_id__in=sorted(publisher_department_ids(user)))
         )
+
+
+class ReceiptQuerySet(OwnOrPublishersQuerySet):
+    pass
 
 
 class Receipt(models.Model):
@@ -387,17 +393,8 @@ class Receipt(models.Model):
         return f"{self.person} · {self.announcement}"
 
 
-class AcknowledgementQuerySet(models.QuerySet):
-    def visible_to(self, user: Viewer) -> AcknowledgementQuerySet:
-        """As receipts: one's own, and the publishers' of their announcements."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(person_id=user.pk)
-            | Q(announcement__department_id__in=sorted(publisher_department_ids(user)))
-        )
+class AcknowledgementQuerySet(OwnOrPublishersQuerySet):
+    """As receipts: one's own, and the publishers' of their announcements."""
 
 
 class Acknowledgement(models.Model):

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from staffdesk.announcements.views import news, notices
+from staffdesk.announcements.views import editor, news, notices, report
 
 app_name = "announcements"
 urlpatterns = [
     path("news/", news.news_list, name="list"),
-    path("news/new", news.announcement_new, name="new"),
+    path("news/new", editor.announcement_new, name="new"),
     path("news/<id:announcement_id>", news.announcement_detail, name="detail"),
-    path("news/<id:announcement_id>/edit", news.announcement_edit, name="edit"),
+    path("news/<id:announcement_id>/edit", editor.announcement_edit, name="edit"),
     path("news/<id:announcement_id>/publish", news.announcement_publish, name="publish"),
     path("news/<id:announcement_id>/schedule", news.announcement_schedule, name="schedule"),
     path("news/<id:announcement_id>/unschedule", news.announcement_unschedule, name="unschedule"),
@@ -16,8 +16,8 @@ urlpatterns = [
     path(
         "news/<id:announcement_id>/acknowledge", news.announcement_acknowledge, name="acknowledge"
     ),
-    path("news/<id:announcement_id>/report", news.announcement_report, name="report"),
-    path("news/<id:announcement_id>/report.csv", news.announcement_report_csv, name="report_csv"),
+    path("news/<id:announcement_id>/report", report.announcement_report, name="report"),
+    path("news/<id:announcement_id>/report.csv", report.announcement_report_csv, name="report_csv"),
     path("news/<id:announcement_id>/questions", news.question_ask, name="ask"),
     path(
         "news/<id:announcement_id>/questions/<id:question_id>/answer",

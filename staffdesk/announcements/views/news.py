@@ -7,23 +7,21 @@ writes nothing and shows its page again with the reason, under the domain error'
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from staffdesk.announcements import forms, selectors
-from staffdesk.announcements.drafts import Draft
-from staffdesk.announcements.models import Announcement, AudienceRule, Role
+from staffdesk.announcements.models import Announcement
 from staffdesk.announcements.services import announcements as writes
 from staffdesk.announcements.services import questions as question_writes
 from staffdesk.core import clock
-from staffdesk.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from staffdesk.core.errors import DomainError, NotFound
 from staffdesk.core.forms import parse
 from staffdesk.core.http import allow_methods
 from staffdesk.directory.models import Department
@@ -55,27 +53,27 @@ def news_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query": query,
             "state": state,
             "states": forms.SearchForm.base_fields["state"].choices,  # type: ignore[attr-defined]
-            "can_publish": bool(_publishable_departments(request)),
+            "can_publish": bool(publishable_departments(request)),
             "now": moment,
         },
     )
 
 
-def _publishable_departments(request: AuthenticatedHttpRequest) -> list[Department]:
+def publishable_departments(request: AuthenticatedHttpRequest) -> list[Department]:
     departments = department_list(user=request.user)
     if is_org_admin(request.user):
         return list(departments)
     return list(departments.filter(pk__in=selectors.publisher_department_ids(request.user)))
 
 
-def _access(request: AuthenticatedHttpRequest, announcement_id: int) -> Announcement:
+def access(request: AuthenticatedHttpRequest, announcement_id: int) -> Announcement:
     return selectors.access_announcement(user=request.user, announcement_id=announcement_id)
 
 
 @allow_methods("GET")
 @login_required
 def announcement_detail(request: AuthenticatedHttpRequest, announcement_id: int) -> HttpResponse:
-    announcement = _access(request, announcement_id)
+    announcement = access(request, announcement_id)
     if writes.announcement_view(user=request.user, announcement=announcement):
         selectors.forget_pending(request.user)
     return _detail(request, announcement)
@@ -122,11 +120,11 @@ def act(
 ) -> HttpResponse:
     """Run one action of the announcement page: a redirect back with its message, or the
     page again with the reason (nothing written)."""
-    announcement = _access(request, announcement_id)
+    announcement = access(request, announcement_id)
     try:
         message = action(announcement)
     except DomainError as exc:
-        return _detail(request, _access(request, announcement_id), error=exc, failed=name)
+        return _detail(request, access(request, announcement_id), error=exc, failed=name)
     messages.success(request, message)
     return redirect("announcements:detail", announcement_id)
 
@@ -263,223 +261,6 @@ def question_hide(
         return "Question hidden from the audience; its asker still sees it, with your reason."
 
     return _question_action(request, announcement_id, question_id, "hide", hide)
-
-
-# --- The editor ---------------------------------------------------------------------------
-
-
-FIELD_IDS = {
-    "department": "department",
-    "title": "title",
-    "body": "body",
-    "audience": "audience-everyone",
-    "departments": "audience-departments",
-    "teams": "audience-teams",
-    "people": "audience-people",
-    "roles": "audience-roles",
-    "ack_due_on": "ack-due-on",
-    "expires_at": "expires-at",
-    "publish_at": "publish-at",
-}
-
-
-@allow_methods("GET", "POST")
-@login_required
-def announcement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    departments = _publishable_departments(request)
-    if not departments:
-        # Leads and organization admins write announcements; others have no editor to see.
-        return _forbidden(request)
-    if request.method == "GET":
-        return _editor(request, departments, announcement=None)
-    try:
-        department, draft, _ = _read_editor(request, departments)
-        created = writes.announcement_create(
-            author=request.user, department=department, draft=draft
-        )
-    except DomainError as exc:
-        return _editor(request, departments, announcement=None, error=exc)
-    messages.success(request, "Draft saved. Check it, then publish it or schedule it.")
-    return redirect("announcements:detail", created.pk)
-
-
-@allow_methods("GET", "POST")
-@login_required
-def announcement_edit(request: AuthenticatedHttpRequest, announcement_id: int) -> HttpResponse:
-    announcement = _access(request, announcement_id)
-    if not selectors.may_publish(request.user, announcement.department_id):
-        return _forbidden(request)
-    departments = [announcement.department]
-    if request.method == "GET":
-        return _editor(request, departments, announcement=announcement)
-    try:
-        _, draft, needs_reack = _read_editor(request, departments)
-        writes.announcement_update(
-            editor=request.user, announcement=announcement, draft=draft, needs_reack=needs_reack
-        )
-    except DomainError as exc:
-        return _editor(request, departments, announcement=announcement, error=exc)
-    messages.success(request, "Saved.")
-    return redirect("announcements:detail", announcement.pk)
-
-
-def _forbidden(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "announcements/forbidden.html",
-        {"reason": "Only the leads of a department and organization admins write announcements."},
-        status=403,
-    )
-
-
-def _read_editor(
-    request: AuthenticatedHttpRequest, departments: list[Department]
-) -> tuple[Department, Draft, bool]:
-    form = forms.AnnouncementForm(request.POST)
-    if not form.is_valid():
-        errors = {name: [str(t) for t in texts] for name, texts in form.errors.items()}
-        raise ValidationFailed(
-            "Check the form: "
-            + "; ".join(f"{form.fields[n].label}: {' '.join(t)}" for n, t in errors.items()),
-            errors=errors,
-        )
-    values = form.cleaned_data
-    department = next((d for d in departments if d.pk == values["department"]), None)
-    if department is None:
-        raise PermissionDenied(
-            "Only the leads of a department and organization admins publish for it.",
-            errors={"department": ["choose a department you lead"]},
-        )
-    audience = selectors.resolve_audience(
-        user=request.user,
-        everyone=values["everyone"],
-        departments=values["departments"],
-        include_subdepartments=values["include_subdepartments"],
-        teams=values["teams"],
-        roles=values["roles"],
-        people=form.people_texts(),
-    )
-    draft = Draft(
-        title=values["title"] or "",
-        body=values["body"] or "",
-        audience=audience,
-        ack_required=values["ack_required"],
-        ack_due_on=values["ack_due_on"],
-        expires_at=values["expires_at"],
-    )
-    return department, draft, values["needs_reack"]
-
-
-def _editor(
-    request: AuthenticatedHttpRequest,
-    departments: list[Department],
-    *,
-    announcement: Announcement | None,
-    error: DomainError | None = None,
-) -> HttpResponse:
-    rules = (
-        selectors.audience_rules(user=request.user, announcement=announcement)
-        if announcement is not None
-        else []
-    )
-    kind = AudienceRule.Kind
-    if request.method == "POST":
-        values = request.POST
-        chosen = {
-            "everyone": values.get("everyone") == "on",
-            "departments": {int(v) for v in values.getlist("departments") if v.isdigit()},
-            "include_subdepartments": values.get("include_subdepartments") == "on",
-            "teams": {int(v) for v in values.getlist("teams") if v.isdigit()},
-            "roles": set(values.getlist("roles")),
-            "people": values.get("people", ""),
-        }
-    else:
-        chosen = {
-            "everyone": any(r.kind == kind.EVERYONE for r in rules),
-            "departments": {r.department_id for r in rules if r.kind == kind.DEPARTMENT},
-            "include_subdepartments": any(r.include_subdepartments for r in rules),
-            "teams": {r.department_id for r in rules if r.kind == kind.TEAM},
-            "roles": {r.role for r in rules if r.kind == kind.ROLE},
-            "people": "\n".join(r.person.username for r in rules if r.person is not None),
-        }
-    errors = error.errors if error else {}
-    context = {
-        "item": announcement,
-        "departments": departments,
-        "all_departments": list(department_list(user=request.user)),
-        "roles": Role.choices,
-        "chosen": chosen,
-        "values": request.POST if request.method == "POST" else None,
-        "error": error,
-        "errors": errors,
-        "error_summary": [
-            (FIELD_IDS.get(key, ""), message) for key, texts in errors.items() for message in texts
-        ],
-        "body_max": 50_000,
-    }
-    return render(
-        request, "announcements/edit.html", context, status=error.status_code if error else 200
-    )
-
-
-# --- The report ---------------------------------------------------------------------------
-
-
-@allow_methods("GET")
-@login_required
-def announcement_report(request: AuthenticatedHttpRequest, announcement_id: int) -> HttpResponse:
-    announcement = _access(request, announcement_id)
-    report = selectors.receipt_report(user=request.user, announcement=announcement)
-    return render(request, "announcements/report.html", {"report": report, "item": announcement})
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@allow_methods("GET")
-@login_required
-def announcement_report_csv(
-    request: AuthenticatedHttpRequest, announcement_id: int
-) -> StreamingHttpResponse:
-    """Everyone in the audience and what they did, one row each (streamed)."""
-    announcement = _access(request, announcement_id)
-    lines = selectors.receipt_lines(user=request.user, announcement=announcement)
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield writer.writerow(
-            ["name", "username", "department", "viewed_at", "acknowledged_version",
-             "acknowledged_at", "reminded_at"]
-        )  # fmt: skip
-        for line in lines:
-            yield writer.writerow(
-                [
-                    _spreadsheet_safe(line.name),
-                    line.username,
-                    _spreadsheet_safe(line.department),
-                    _iso(line.viewed_at),
-                    line.acknowledged_version or "",
-                    _iso(line.acknowledged_at),
-                    _iso(line.reminded_at),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="announcement-{announcement.pk}-receipts.csv"'
-    )
-    return response
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _iso(moment: datetime | None) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
 def _local(moment: datetime | None) -> str:

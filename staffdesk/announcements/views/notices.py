@@ -200,15 +200,7 @@ def notice_resolve(request: AuthenticatedHttpRequest, notice_id: int) -> HttpRes
 def _read(
     request: AuthenticatedHttpRequest, teams: list[Department]
 ) -> tuple[Department, NoticeDraft]:
-    form = forms.NoticeForm(request.POST)
-    if not form.is_valid():
-        errors = {name: [str(t) for t in texts] for name, texts in form.errors.items()}
-        raise ValidationFailed(
-            "Check the form: "
-            + "; ".join(f"{form.fields[n].label}: {' '.join(t)}" for n, t in errors.items()),
-            errors=errors,
-        )
-    values = form.cleaned_data
+    values = parse(forms.NoticeForm, request.POST)
     department = next((d for d in teams if d.pk == values["department"]), None)
     if department is None:
         raise PermissionDenied(
