@@ -90,3 +90,14 @@ def test_a_lead_writes_and_publishes_through_the_editor(client, org, fin_lead):
 def test_an_employee_cannot_write(client, org):
     _client(client, org.requester)
     assert client.get(reverse("announcements:new")).status_code == 403
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula(client, org, fin_lead, published):
+    org.requester.first_name = '=HYPERLINK("http://evil.example")'
+    org.requester.save()
+    _client(client, fin_lead)
+    csv = client.get(reverse("announcements:report_csv", args=[published.pk]))
+    assert csv["Content-Disposition"].startswith("attachment;")
+    body = b"".join(csv.streaming_content).decode()
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body

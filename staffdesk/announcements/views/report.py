@@ -49,7 +49,7 @@ def announcement_report_csv(
             yield writer.writerow(
                 [
                     _spreadsheet_safe(line.name),
-                    line.username,
+                    _spreadsheet_safe(line.username),
                     _spreadsheet_safe(line.department),
                     _iso(line.viewed_at),
                     line.acknowledged_version or "",
