@@ -14,6 +14,7 @@ from staffdesk.announcements.models import Acknowledgement, Announcement, Broadc
 from staffdesk.announcements.selectors import receipt_lines, receipt_report
 from staffdesk.announcements.services.announcements import (
     announcement_acknowledge,
+    announcement_publish,
     announcement_remind,
     announcement_update,
     announcement_view,
@@ -310,3 +311,18 @@ def test_the_editor_makes_a_version_to_acknowledge_again(client, org, fin_lead, 
     assert _banner(client, edited)
     page = client.get(reverse("announcements:detail", args=[edited.pk])).content.decode()
     assert "<strong>daily</strong>" in page and 'name="version" value="2"' in page
+
+
+def test_once_the_worker_has_published_a_scheduled_one_publishing_again_is_a_409(org, fin_lead):
+    later = timezone.now() + timedelta(hours=1)
+    scheduled = announce(
+        by=fin_lead, unit=org.fin, audience=[department(org.fin)], publish_at=later
+    )
+    announcements_tick(now=later + timedelta(seconds=1))
+    told_before = len(told(scheduled))
+    with pytest.raises(Conflict):
+        announcement_publish(
+            actor=fin_lead, announcement=scheduled, now=later + timedelta(minutes=1)
+        )
+    announcements_tick(now=later + timedelta(minutes=2))
+    assert len(told(scheduled)) == told_before  # nobody told twice

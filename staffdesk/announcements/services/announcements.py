@@ -224,29 +224,45 @@ def _broadcast(
     )
 
 
+def _unsent(actor: Person, announcement: Announcement) -> Announcement:
+    """The announcement locked, when the worker has not yet published it: a draft, or
+    scheduled (its first fan-out batch turns it to published)."""
+    _require_publisher(actor, announcement.department_id)
+    announcement = _locked(announcement)
+    if announcement.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
+        raise Conflict(f"The announcement is already {announcement.get_status_display().lower()}.")
+    return announcement
+
+
+def _send_out(
+    announcement: Announcement, actor: Person, *, status: str, at: datetime, moment: datetime
+) -> Announcement:
+    """Publish it at `at` (now, or a scheduled time): its fan-out falls due then."""
+    if announcement.expires_at is not None and announcement.expires_at <= at:
+        raise ValidationFailed(
+            "The expiry must come after the publication time: choose a later one.",
+            errors={"expires_at": ["choose a time after the publication time"]},
+        )
+    Broadcast.objects.filter(announcement=announcement, finished_at__isnull=True).delete()
+    announcement.status = status
+    announcement.publish_at = at
+    announcement.published_at = at
+    announcement.updated_at = moment
+    announcement.save()
+    _broadcast(announcement, Broadcast.Reason.PUBLISHED, actor, due=at)
+    return announcement
+
+
 @transaction.atomic
 def announcement_publish(
     *, actor: Person, announcement: Announcement, now: datetime | None = None
 ) -> Announcement:
     """Publish it now: its audience sees it at once and is notified by the worker."""
     moment = clock.resolve(now)
-    _require_publisher(actor, announcement.department_id)
-    announcement = _locked(announcement)
-    if announcement.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
-        raise Conflict(f"The announcement is already {announcement.get_status_display().lower()}.")
-    if announcement.expires_at is not None and announcement.expires_at <= moment:
-        raise ValidationFailed(
-            "The expiry has passed: choose a later one before publishing.",
-            errors={"expires_at": ["the expiry must be in the future"]},
-        )
-    Broadcast.objects.filter(announcement=announcement, finished_at__isnull=True).delete()
-    announcement.status = Announcement.Status.PUBLISHED
-    announcement.publish_at = moment
-    announcement.published_at = moment
-    announcement.updated_at = moment
-    announcement.save()
-    _broadcast(announcement, Broadcast.Reason.PUBLISHED, actor, due=moment)
-    return announcement
+    announcement = _unsent(actor, announcement)
+    return _send_out(
+        announcement, actor, status=Announcement.Status.PUBLISHED, at=moment, moment=moment
+    )
 
 
 @transaction.atomic
@@ -255,28 +271,15 @@ def announcement_schedule(
 ) -> Announcement:
     """Publish it at `publish_at`: seen from then, notified by the worker then."""
     moment = clock.resolve(now)
-    _require_publisher(actor, announcement.department_id)
-    announcement = _locked(announcement)
-    if announcement.status not in (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED):
-        raise Conflict(f"The announcement is already {announcement.get_status_display().lower()}.")
+    announcement = _unsent(actor, announcement)
     if publish_at <= moment:
         raise ValidationFailed(
             "The publication time has passed: choose a time in the future, or publish now.",
             errors={"publish_at": ["choose a time in the future"]},
         )
-    if announcement.expires_at is not None and announcement.expires_at <= publish_at:
-        raise ValidationFailed(
-            "The expiry must come after the publication time.",
-            errors={"expires_at": ["choose a time after the publication time"]},
-        )
-    Broadcast.objects.filter(announcement=announcement, finished_at__isnull=True).delete()
-    announcement.status = Announcement.Status.SCHEDULED
-    announcement.publish_at = publish_at
-    announcement.published_at = publish_at
-    announcement.updated_at = moment
-    announcement.save()
-    _broadcast(announcement, Broadcast.Reason.PUBLISHED, actor, due=publish_at)
-    return announcement
+    return _send_out(
+        announcement, actor, status=Announcement.Status.SCHEDULED, at=publish_at, moment=moment
+    )
 
 
 @transaction.atomic
