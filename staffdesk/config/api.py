@@ -12,6 +12,7 @@ from staffdesk.core.api import install_error_handlers
 from staffdesk.directory.api import router as directory_router
 from staffdesk.directory.auth import API_AUTH
 from staffdesk.escalation.api import router as escalation_router
+from staffdesk.feedback import api as feedback_api
 from staffdesk.notifications.api import router as notifications_router
 from staffdesk.requests.api import router as requests_router
 
@@ -31,3 +32,5 @@ api.add_router("", escalation_router)
 api.add_router("", notifications_router)
 api.add_router("", announcements_router)
 api.add_router("", notices_router)
+api.add_router("", feedback_api.surveys)
+api.add_router("", feedback_api.suggestions)

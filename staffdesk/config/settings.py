@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "staffdesk.announcements",
     "staffdesk.requests",
     "staffdesk.escalation",
+    "staffdesk.feedback",
     "staffdesk.open311",
     "staffdesk.portal",
     "staffdesk.config",
@@ -189,6 +190,16 @@ STORAGES = {
 }
 # The catalog's "ask anything" service (a code): search ends with it whatever the query.
 STAFFDESK_GENERAL_SERVICE = env("STAFFDESK_GENERAL_SERVICE", default="service-desk")
+# --- Feedback (docs/architecture.md, "Feedback") ----------------------------------------
+# A resolved request's survey goes out this many business minutes later (the providing
+# department's calendar) and can be answered for this many days.
+STAFFDESK_SURVEY_DELAY_MINUTES = env.int("STAFFDESK_SURVEY_DELAY_MINUTES", default=60)
+STAFFDESK_SURVEY_OPEN_DAYS = env.int("STAFFDESK_SURVEY_OPEN_DAYS", default=14)
+# Suggestions "to the organization as a whole" go to this department (a code).
+STAFFDESK_SUGGESTIONS_DEPARTMENT = env("STAFFDESK_SUGGESTIONS_DEPARTMENT", default="MAYOR")
+# A department answers a new suggestion within this many business days, unless its own
+# target (in the admin) says otherwise.
+STAFFDESK_SUGGESTION_RESPONSE_DAYS = env.int("STAFFDESK_SUGGESTION_RESPONSE_DAYS", default=10)
 STAFFDESK_MAX_ATTACHMENT_BYTES = env.int("STAFFDESK_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE = env.int("STAFFDESK_MAX_ATTACHMENTS_PER_MESSAGE", default=20)
 # Django refuses a form with more files than this with a bare 400, losing everything typed;

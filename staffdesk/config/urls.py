@@ -15,6 +15,7 @@ urlpatterns = [
     # Upper layers' actions on a request, beside the request's own URLs.
     path("requests/", include("staffdesk.escalation.urls")),
     path("requests/", include("staffdesk.requests.urls")),
+    path("", include("staffdesk.feedback.urls")),
     path("notifications/", include("staffdesk.notifications.urls")),
     path("open311/v2/", include("staffdesk.open311.urls")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django.db import close_old_connections, connections
 
 from staffdesk.announcements.services.tick import announcements_tick
 from staffdesk.escalation.services import escalation_tick
+from staffdesk.feedback.services.tick import feedback_tick
 from staffdesk.notifications.services import notification_deliver_due
 from staffdesk.requests.sla.tick import sla_tick
 
@@ -23,6 +24,7 @@ TASKS: list[tuple[str, Callable[[], int]]] = [
     ("escalation", escalation_tick),
     # Before the email: the notifications a fan-out writes are mailed in the same tick.
     ("announcements", announcements_tick),
+    ("feedback", feedback_tick),
     ("email", notification_deliver_due),
 ]
 

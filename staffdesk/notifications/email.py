@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
+from staffdesk.notifications import kinds
 from staffdesk.notifications.models import Notification
 
 
@@ -21,7 +22,12 @@ def thread_id(thread_key: str) -> str:
 
 def build_message(notification: Notification) -> EmailMessage:
     link = f"{settings.STAFFDESK_BASE_URL}{notification.url}" if notification.url else ""
-    body = notification.body.rstrip() + (f"\n\n{link}\n" if link else "\n")
+    body = notification.body.rstrip() + "\n"
+    addition = kinds.mail_addition(notification).strip()
+    if addition:
+        body += f"\n{addition}\n"
+    if link:
+        body += f"\n{link}\n"
     body += "\n-- \nThis message was sent automatically by staffdesk.\n"
     headers = {
         "Message-ID": message_id(notification),

@@ -5,7 +5,17 @@ Preferences are kept per registered kind; the profile page lists them in registr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from staffdesk.notifications.models import Notification
+
+# Called by the email channel as it sends a notification of the kind, for text that exists
+# only in the mail: a one-use link whose secret must never be stored (the outbox row keeps
+# only what the in-app notification shows). It may write (a new secret's hash each attempt).
+MailAddition = Callable[["Notification"], str]
 
 
 @dataclass(frozen=True)
@@ -15,16 +25,19 @@ class Kind:
     code: str
     label: str
     optional: bool = True  # False: always mailed (a password reset link), not a preference
+    mail_addition: MailAddition | None = None
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(code: str, label: str, *, optional: bool = True) -> Kind:
+def register(
+    code: str, label: str, *, optional: bool = True, mail_addition: MailAddition | None = None
+) -> Kind:
     """Register a kind; registering the same code again replaces its label (apps may reload)."""
     if not code or len(code) > 40:
         raise ValueError(f"a notification kind code has 1 to 40 characters: {code!r}")
-    kind = Kind(code=code, label=label, optional=optional)
+    kind = Kind(code=code, label=label, optional=optional, mail_addition=mail_addition)
     _KINDS[code] = kind
     return kind
 
@@ -45,3 +58,11 @@ def is_optional(code: str) -> bool:
 
 def is_registered(code: str) -> bool:
     return code in _KINDS
+
+
+def mail_addition(notification: Notification) -> str:
+    """The mail-only text of `notification`'s kind (see `MailAddition`), or ""."""
+    kind = _KINDS.get(notification.kind)
+    if kind is None or kind.mail_addition is None:
+        return ""
+    return kind.mail_addition(notification)

@@ -9,6 +9,7 @@ from django.db import transaction
 from staffdesk.core import clock
 from staffdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from staffdesk.directory.models import Membership, Person
+from staffdesk.requests import lifecycle
 from staffdesk.requests.models import (
     FINISHED_STATUSES,
     Priority,
@@ -99,6 +100,9 @@ def apply_status(
         },
     )
     sla_refresh(request=request, now=now)
+    lifecycle.status_changed(
+        request=request, from_status=from_status, to_status=to_status, event=event, now=now
+    )
     return event
 
 

@@ -1,0 +1,5 @@
+"""REST API of satisfaction surveys."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])

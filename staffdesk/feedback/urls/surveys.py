@@ -1,0 +1,5 @@
+"""Web pages of satisfaction surveys."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
