@@ -1,0 +1,1 @@
+"""Fixtures of the feedback tests (each part keeps its helpers in its own module)."""
