@@ -416,3 +416,82 @@ def minutes(text: str, *, day_minutes: int) -> int:
         raise ValueError(f"{text!r} is not a duration such as 45m, 3h, 2d or 4d6h")
     units = {"m": 1, "h": 60, "d": day_minutes}
     return sum(int(number) * units[unit] for number, unit in parts)
+
+
+@dataclass(frozen=True)
+class SurveyPlan:
+    """How people answer the surveys the history's resolutions open (`feedback.toml`)."""
+
+    answered_share: float
+    answer_after: tuple[str, str]
+    weights: dict[int, int]
+    comments: dict[int, tuple[str, ...]]
+    follow_up_after: tuple[str, str]
+    follow_up_notes: tuple[str, ...]
+    follow_up_replies: tuple[str, ...]
+
+
+def survey_plan() -> SurveyPlan:
+    entry = load("feedback")["surveys"]
+    return SurveyPlan(
+        answered_share=entry["answered_share"],
+        answer_after=tuple(entry["answer_after"]),  # type: ignore[arg-type]
+        weights={int(rating): weight for rating, weight in entry["weights"].items()},
+        comments={int(rating): tuple(lines) for rating, lines in entry["comments"].items()},
+        follow_up_after=tuple(entry["follow_up_after"]),  # type: ignore[arg-type]
+        follow_up_notes=tuple(entry["follow_up"]["notes"]),
+        follow_up_replies=tuple(entry["follow_up"]["replies"]),
+    )
+
+
+@dataclass(frozen=True)
+class SuggestionCommentSpec:
+    by: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SuggestionResponseSpec:
+    """A department's response, `after` days after the suggestion (see `feedback.toml`)."""
+
+    by: str
+    after: int
+    body: str
+    status: str = ""
+    what_changed: str = ""
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class SuggestionSpec:
+    """One suggestion and what happened to it (see `feedback.toml`)."""
+
+    key: str
+    title: str
+    body: str
+    age: int  # calendar days ago
+    department: str = ""
+    organization: bool = False
+    author: str = ""
+    anonymous: bool = False
+    restricted: bool = False
+    service: str = ""
+    voters: tuple[str, ...] = ()
+    comments: tuple[SuggestionCommentSpec, ...] = ()
+    responses: tuple[SuggestionResponseSpec, ...] = ()
+    merge_into: str = ""
+    merge_after: int = 0
+    help: dict[str, tuple[str, ...]] | None = None
+
+
+def suggestions() -> list[SuggestionSpec]:
+    specs = []
+    for entry in load("feedback")["suggestions"]:
+        entry = dict(entry)
+        entry["voters"] = tuple(entry.get("voters", ()))
+        entry["comments"] = tuple(SuggestionCommentSpec(**c) for c in entry.get("comments", ()))
+        entry["responses"] = tuple(SuggestionResponseSpec(**r) for r in entry.get("responses", ()))
+        if "help" in entry:
+            entry["help"] = {answer: tuple(who) for answer, who in entry["help"].items()}
+        specs.append(SuggestionSpec(**entry))
+    return specs
