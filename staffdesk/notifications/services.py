@@ -48,6 +48,7 @@ class Draft:
     url: str = ""
     thread_key: str = ""
     shared_with_admins: bool = False  # see Notification.shared_with_admins
+    email: bool = True  # False: in-app only, its mail recorded as skipped
 
 
 def notification_create(
@@ -112,7 +113,8 @@ def notification_create_many(
             shared_with_admins=d.shared_with_admins,
             created_at=moment,
             email_status=Status.PENDING
-            if d.recipient.email
+            if d.email
+            and d.recipient.email
             and d.recipient.is_active
             and ((d.recipient.pk, d.kind) not in opted_out or not is_optional(d.kind))
             else Status.SKIPPED,
