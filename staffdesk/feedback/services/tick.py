@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from staffdesk.core import clock
+from staffdesk.feedback.services.suggestions import suggestion_help_due
+from staffdesk.feedback.services.surveys import surveys_open_due
 
 
 def feedback_tick(*, now: datetime | None = None) -> int:
     """Returns how many surveys were opened plus how many "did it help?" questions were asked."""
-    clock.resolve(now)
-    return 0
+    moment = clock.resolve(now)
+    return surveys_open_due(now=moment) + suggestion_help_due(now=moment)
