@@ -10,7 +10,7 @@ class FeedbackConfig(AppConfig):
         from staffdesk.feedback import panels
         from staffdesk.feedback.services import suggestions, surveys
         from staffdesk.notifications.kinds import register
-        from staffdesk.requests import lifecycle
+        from staffdesk.requests import lifecycle, row_actions
         from staffdesk.requests import panels as request_panels
 
         # Satisfaction surveys
@@ -22,6 +22,7 @@ class FeedbackConfig(AppConfig):
         register(surveys.LOW_RATING_KIND, "Low satisfaction ratings of services I look after")
         lifecycle.register(surveys.survey_on_status_change)
         request_panels.register(panels.rating_panel)
+        row_actions.register(panels.rate_it_actions)
 
         # Suggestion box
         register(suggestions.NEW_KIND, "New suggestions to my department")

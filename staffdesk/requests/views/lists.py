@@ -26,6 +26,7 @@ from staffdesk.core.pagination import Page
 from staffdesk.directory.types import AuthenticatedHttpRequest
 from staffdesk.requests import compiled_reads, selectors
 from staffdesk.requests.models import OPEN_STATUSES, Priority
+from staffdesk.requests.row_actions import with_row_actions
 
 QUEUE_RESULTS = "queue-results"
 MINE_RESULTS = "mine-results"
@@ -258,6 +259,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
     )
     context = {"form": form, "results_id": MINE_RESULTS, **pagination}
+    context["rows"] = with_row_actions(user=request.user, requests=pagination["page"].items)
     return _render(
         request, "requests/mine.html", "requests/partials/mine_results.html", MINE_RESULTS, context
     )
