@@ -89,6 +89,16 @@ def _postgres_query(found: list[Term]) -> str:
     return " | ".join(one(term) for term in found)
 
 
+def any_word_query(text: str, *, vendor: str) -> str | None:
+    """The query, in `vendor`'s full-text syntax, that any word of `text` matches (as the
+    catalog's search builds it); None when `text` has no word worth looking for. Other
+    indexes stemmed the same way (suggestions) search with it."""
+    found = terms(text)
+    if not found:
+        return None
+    return _postgres_query(found) if vendor == "postgresql" else _sqlite_query(found)
+
+
 @dataclass(frozen=True)
 class Search:
     """A filter for the services matching any word, and the score that ranks them."""
