@@ -45,6 +45,15 @@ class WorkingClock:
             remaining -= length
         return self.windows[-1][0].astimezone(UTC)
 
+    def minutes_ago(self, moment: datetime) -> float:
+        """The working minutes between `moment` and now (the inverse of `at` in the span)."""
+        total = 0.0
+        for start, end in self.windows:
+            if moment >= end:
+                return total
+            total += _minutes(max(start, moment), end)
+        return total
+
 
 def _minutes(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 60

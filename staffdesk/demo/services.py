@@ -24,6 +24,7 @@ from staffdesk.demo.announcements import announcements_create, broadcasts_catch_
 from staffdesk.demo.catalog import catalog_create
 from staffdesk.demo.clock import WorkingClock
 from staffdesk.demo.escalation import escalation_policies_create, resolution_codes_create
+from staffdesk.demo.feedback import suggestions_create, surveys_catch_up
 from staffdesk.demo.history import History, history_create
 from staffdesk.demo.organization import Organization, organization_create
 from staffdesk.directory.models import Department, Person
@@ -77,6 +78,12 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
     escalation_tick(now=moment)
     # The news and notices of the history: their audiences told when it happened.
     broadcasts_catch_up(now=moment)
+    # The surveys the history's resolutions scheduled: opened when they fell due, some rated.
+    surveys_catch_up(
+        organization=organization,
+        clock=WorkingClock(now=moment, days=HISTORY_DAYS),
+        rng=random.Random(seed),
+    )
     # The history's notifications stay in-app; mailing them when the server starts would
     # send everyone a few hundred messages about the past.
     notification_skip_email_until(cutoff=max(clock.now(), moment))
@@ -110,4 +117,5 @@ def _city_create(*, seed: int, moment: datetime) -> tuple[Organization, History]
         rng=rng, organization=organization, catalog=catalog, clock=working_clock
     )
     announcements_create(organization=organization, catalog=catalog, clock=working_clock)
+    suggestions_create(organization=organization, clock=working_clock)
     return organization, history
