@@ -1,6 +1,7 @@
 """The benchmark organization: 40 departments, 30,000 people, 400 services, N requests over
-three years and 1,000 announcements over the last, generated in bulk for `staffdesk
-bench-seed` and `make bench`.
+three years, 1,000 announcements over the last, the satisfaction surveys of the resolutions
+and 100,000 suggestions with a million votes, generated in bulk for `staffdesk bench-seed`
+and `make bench`.
 
 Unlike the demo (`staffdesk/demo/`), which plays its history through the request services,
 this writes the requests and their timelines directly, because a million requests through
@@ -25,6 +26,8 @@ from django.db import connection, transaction
 
 from bench.seed import loader
 from bench.seed.announcements import AnnouncementSummary, announcements_create
+from bench.seed.feedback import MODELS as FEEDBACK_MODELS
+from bench.seed.feedback import FeedbackSummary, feedback_create
 from bench.seed.history import (
     ESCALATION_COLUMNS,
     EVENT_COLUMNS,
@@ -67,7 +70,8 @@ __all__ = [
 DEFAULT_SEED = 1
 # Bump when the generated rows change, so `make bench` reseeds its cached databases.
 # 3: announcements (bench/seed/announcements.py).
-GENERATOR_VERSION = 3
+# 4: feedback: surveys and the suggestion box (bench/seed/feedback.py, bench/seed/suggestions/).
+GENERATOR_VERSION = 4
 YEARS = 3
 FULL_PEOPLE = 30_000
 FULL_DEPARTMENTS = len(DEPARTMENTS)  # 40, ten services each
@@ -75,6 +79,10 @@ CHUNK = 50_000  # requests per insert batch and per transaction
 FULL_ANNOUNCEMENTS = 1_000
 # The announcements draw from their own generator, so the requests stay those of generator 2.
 ANNOUNCEMENTS_SEED = 15
+FULL_SUGGESTIONS = 100_000
+FULL_VOTES = 1_000_000
+# ... and so does the feedback: requests and announcements stay those of generator 3.
+FEEDBACK_SEED = 16
 STATUS = REQUEST_COLUMNS.index("status")
 
 
@@ -90,6 +98,7 @@ class BenchSummary:
     open_requests: int = 0
     escalations: int = 0
     announcements: AnnouncementSummary = field(default_factory=AnnouncementSummary)
+    feedback: FeedbackSummary = field(default_factory=FeedbackSummary)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -226,7 +235,29 @@ def bench_seed(
             f"({summary.seconds['announcements']:.1f} s)"
         )
         phase = time.monotonic()
-        loader.finish([Request, RequestEvent, Escalation, Receipt, Acknowledgement])
+        with transaction.atomic():
+            summary.feedback = feedback_create(
+                rng=random.Random(seed * 1_000 + FEEDBACK_SEED),
+                organization=organization,
+                timeline=timeline,
+                suggestions=max(100, round(FULL_SUGGESTIONS * scale)),
+                votes=round(FULL_VOTES * scale),
+            )
+        summary.seconds["feedback"] = time.monotonic() - phase
+        surveys, box = summary.feedback.surveys, summary.feedback.suggestions
+        say(
+            f"feedback: {surveys.surveys:,} surveys ({surveys.ratings:,} rated, {surveys.low:,} "
+            f"low, {surveys.scheduled:,} still scheduled), {box.suggestions:,} suggestions "
+            f"({box.anonymous:,} anonymous, {box.done:,} done, {box.declined:,} declined, "
+            f"{box.merged:,} merged), {box.votes:,} votes, {box.followers:,} followers, "
+            f"{box.responses:,} responses ({box.drafts:,} drafts), {box.comments:,} comments, "
+            f'{box.help_answers:,} "did it help?" answers '
+            f"({summary.seconds['feedback']:.1f} s)"
+        )
+        phase = time.monotonic()
+        loader.finish(
+            [Request, RequestEvent, Escalation, Receipt, Acknowledgement, *FEEDBACK_MODELS]
+        )
         summary.seconds["analyze"] = time.monotonic() - phase
     summary.seconds["total"] = time.monotonic() - started
     return summary

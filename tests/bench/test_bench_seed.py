@@ -29,6 +29,7 @@ from staffdesk.escalation.selectors import level_rule
 from staffdesk.escalation.services import escalation_tick
 from staffdesk.escalation.services.tick import situation_for
 from staffdesk.escalation.triggers import rule_due_at
+from staffdesk.feedback.models import Response, Suggestion
 from staffdesk.requests.models import (
     OPEN_STATUSES,
     Request,
@@ -89,6 +90,10 @@ def fingerprint() -> list[tuple]:
 
 
 def wipe() -> None:
+    # The suggestion box protects its departments, its responses' writers and merge targets.
+    Response.objects.all().delete()
+    Suggestion.objects.exclude(merged_into=None).delete()
+    Suggestion.objects.all().delete()
     Announcement.objects.all().delete()
     Escalation.objects.all().delete()
     Level.objects.all().delete()
