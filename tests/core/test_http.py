@@ -45,7 +45,12 @@ def _routes():
             regex,
         )
         # An optional group is taken (a format suffix), an optional slash left out.
-        path = re.sub(r"\(\?:([^()]*)\)\?", r"\1", path).replace("/?", "").replace(r"\.", ".")
+        path = (
+            re.sub(r"\(\?:([^()]*)\)\?", r"\1", path)
+            .replace("/?", "")
+            .replace(r"\.", ".")
+            .replace(r"\-", "-")
+        )
         yield "/" + path, view
 
 
