@@ -14,7 +14,6 @@ at the end. A mailed, unanswered survey holds the hash of its mail's one-use lin
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,23 +22,28 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Max
 
 from bench.seed import loader
-from bench.seed.history import DAY, HOUR, Timeline
+from bench.seed.history import DAY, EVENT_COLUMNS, HOUR, Timeline
+from bench.seed.history import N as NOTE
 from bench.seed.organization import Organization
 from bench.seed.suggestions import WORDS, SuggestionSummary, suggestions_create
+from staffdesk.directory.models import Person
 from staffdesk.feedback.calendars import business_minutes_later, department_calendar
 from staffdesk.feedback.models import (
     Comment,
     Follower,
     HelpAnswer,
+    Rating,
     Response,
     Suggestion,
     Survey,
     Vote,
 )
 from staffdesk.feedback.models.surveys import LOW_RATING
-from staffdesk.requests.models import Request
+from staffdesk.feedback.selectors.surveys import token_digest, used_token_digest
+from staffdesk.requests.models import Request, RequestEvent
 from staffdesk.sla.businesstime import CalendarSpec
 from staffdesk.sla.calendars import calendar_spec
 from staffdesk.sla.models import Agreement
@@ -117,9 +121,14 @@ class _Calendars:
 
 
 def _survey_rows(
-    rng: random.Random, organization: Organization, timeline: Timeline, summary: SurveySummary
+    rng: random.Random,
+    organization: Organization,
+    timeline: Timeline,
+    summary: SurveySummary,
+    notes: list[tuple],
 ) -> Iterator[list[tuple]]:
-    """Yield batches of survey rows, in the requests' order."""
+    """Yield batches of survey rows, in the requests' order; the follow-ups' internal notes
+    go to `notes` as (request id, author, seconds, body)."""
     text, start, end = timeline.formatter(), timeline.start, timeline.days * DAY
     zone = ZoneInfo(settings.TIME_ZONE)
     delay = settings.STAFFDESK_SURVEY_DELAY_MINUTES
@@ -129,6 +138,10 @@ def _survey_rows(
     mailed_days: set[tuple[int, date]] = set()
     ratings, weights = [r for r, _ in RATINGS], [w for _, w in RATINGS]
     good, bad = WORDS["rating_comments_good"], WORDS["rating_comments_bad"]
+    names = {
+        person.pk: person.display_name
+        for person in Person.objects.only("username", "first_name", "last_name")
+    }
     batch: list[tuple] = []
     for (
         request_id,
@@ -171,10 +184,19 @@ def _survey_rows(
                         followed = later
                         followed_by = agent if rng.random() < 0.5 else leads[department]
                         summary.followed_up += 1
+                        note = (
+                            f"Follow-up of {names[person]}'s rating, {rating} of 5 "
+                            f"({Rating(rating).label.lower()}):\n\n"
+                            + rng.choice(WORDS["follow_up_notes"])
+                        )
+                        notes.append((request_id, followed_by, followed, note))
                     summary.ratings += 1
                     summary.low += low
+                    if mailed:  # rated through the mail's link (spent), or signed in
+                        by_link = rng.random() < 0.5
+                        token = (used_token_digest if by_link else token_digest)(_secret(rng))
                 elif mailed:
-                    token = hashlib.sha256(rng.randbytes(32)).hexdigest()
+                    token = token_digest(_secret(rng))
             summary.scheduled += status == SCHEDULED
             summary.mailed += mailed
             batch.append(
@@ -232,6 +254,10 @@ def _resolved() -> Iterator[tuple]:
             yield from rows
 
 
+def _secret(rng: random.Random) -> str:
+    return rng.randbytes(32).hex()
+
+
 def _seconds(rng: random.Random, low: int, high: int) -> int:
     return low + int(rng.random() * (high - low))
 
@@ -245,10 +271,34 @@ def surveys_create(
 ) -> SurveySummary:
     """The surveys of the resolved and closed requests already seeded."""
     summary = SurveySummary()
+    notes: list[tuple] = []
     with loader.without_secondary_indexes([Survey]):
-        for batch in _survey_rows(rng, organization, timeline, summary):
+        for batch in _survey_rows(rng, organization, timeline, summary, notes):
             loader.insert_rows(Survey, SURVEY_COLUMNS, batch)
+    _follow_up_notes(notes, timeline)
     return summary
+
+
+def _follow_up_notes(notes: list[tuple], timeline: Timeline) -> None:
+    """The internal notes `survey_follow_up` adds to the requests' timelines (after every
+    event seeded), and the requests' `updated_at` moved on to them."""
+    text = timeline.formatter()
+    after = RequestEvent.objects.aggregate(last=Max("id"))["last"] or 0
+    notes.sort(key=lambda note: (note[2], note[0]))
+    loader.insert_rows(
+        RequestEvent,
+        EVENT_COLUMNS,
+        [
+            (after + n, request_id, NOTE, author, text(at), True, body, "{}")
+            for n, (request_id, author, at, body) in enumerate(notes, start=1)
+        ],
+    )
+    table = connection.ops.quote_name(Request._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET updated_at = %s WHERE id = %s AND updated_at < %s",  # noqa: S608 - the model's table
+            [(text(at), request_id, text(at)) for request_id, _, at, _ in notes],
+        )
 
 
 def feedback_create(

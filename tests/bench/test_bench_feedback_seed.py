@@ -32,6 +32,7 @@ from staffdesk.feedback.models import (
 )
 from staffdesk.feedback.models.surveys import LOW_RATING
 from staffdesk.feedback.search_schema import INDEX
+from staffdesk.feedback.selectors.suggestions import voter_ids
 from staffdesk.feedback.services.tick import feedback_tick
 from staffdesk.requests.models import Request, Status
 
@@ -112,17 +113,27 @@ def test_surveys_are_those_of_the_resolutions(seeded):
         assert survey.closes_at == survey.opened_at + open_for
         if survey.mailed:
             mailed_days[(survey.person_id, survey.opened_at.astimezone(zone).date())] += 1
+        # A mail's links carry a secret kept as a hash; no mail, no links.
+        assert (len(survey.token_hash) == 64) == survey.mailed
         if survey.rating is None:
             assert survey.rated_at is None and survey.comment == ""
             assert survey.followed_up_at is None
             continue
         assert 1 <= survey.rating <= 5
         assert survey.opened_at < survey.rated_at < min(survey.closes_at, END)
-        assert survey.token_hash == ""  # the mail's link was spent (or never sent)
         if survey.followed_up_at is not None:
             assert survey.rating <= LOW_RATING
             assert survey.rated_at < survey.followed_up_at < END
             assert survey.followed_up_by_id in (survey.agent_id, request.department.lead_id)
+            # The follow-up's internal note on the request, by whoever followed up.
+            note = request.events.get(kind="note", body__startswith="Follow-up of ")
+            assert (note.actor_id, note.created_at, note.is_internal) == (
+                survey.followed_up_by_id,
+                survey.followed_up_at,
+                True,
+            )
+            assert f"rating, {survey.rating} of 5" in note.body
+            assert request.updated_at >= survey.followed_up_at
     # At most one survey a person a day is mailed.
     assert set(mailed_days.values()) == {1}
     rated = Survey.objects.filter(rating__isnull=False)
@@ -198,12 +209,17 @@ def test_suggestions_are_as_their_services_leave_them(seeded):
             assert suggestion.decline_reason == published[-1].body != ""
         else:
             assert suggestion.decline_reason == ""
-    # The count is the union of its own voters and those of the suggestions merged into it.
+    # The count is the union of its own voters and those of the suggestions merged into it,
+    # as the services recount it.
     for suggestion in suggestions:
         union = set(voters[suggestion.pk])
         for merged in merged_into[suggestion.pk]:
             union |= voters[merged]
-        assert suggestion.vote_count == len(union), suggestion.pk
+        assert suggestion.vote_count == len(union) == voter_ids(suggestion.pk).count()
+        if suggestion.restricted:  # the services merge neither way
+            assert suggestion.merged_into_id is None and not merged_into[suggestion.pk]
+    assert Suggestion.objects.filter(restricted=True).exists()
+    assert any(len(merged) > 1 for merged in merged_into.values())  # several duplicates
     # Votes are skewed: the most popular draw many times the median.
     counts = sorted(s.vote_count for s in suggestions)
     assert counts[-1] >= 20 * max(1, counts[len(counts) // 2])

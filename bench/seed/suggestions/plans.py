@@ -217,11 +217,13 @@ def planned(
         assert department is not None
         due = business_days_later(timeline.at(created), days, calendars[department])
         plan = Planned(number, department, created, int((due - timeline.start).total_seconds()))
-        _plan(rng, plan, teams, end, earlier[department])
-        if plan.status != MERGED:
-            earlier[department].append(number)
         anonymous = rng.random() < ANONYMOUS_SHARE
         author = None if anonymous else people[int(rng.random() * len(people))]
+        restricted = not anonymous and rng.random() < RESTRICTED_SHARE
+        # A restricted one is neither merged nor merged into (its title would show elsewhere).
+        _plan(rng, plan, teams, end, [] if restricted else earlier[department])
+        if plan.status != MERGED and not restricted:
+            earlier[department].append(number)
         service = (
             rng.choice(teams.services[department])
             if teams.services[department] and rng.random() < SERVICE_SHARE
@@ -242,7 +244,7 @@ def planned(
                 author,
                 anonymous,
                 secret_hash(rng) if anonymous else "",
-                not anonymous and rng.random() < RESTRICTED_SHARE,
+                restricted,
             ]
         )
         plans.append(plan)
