@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
+from django.conf import settings
 from django.test import Client
 
 from staffdesk.directory.models import Department, Person
@@ -32,11 +32,10 @@ TITLE = "Let us book meeting rooms online"
 BODY = "Booking a **meeting room** takes three phone calls. An online calendar would do."
 
 
-@pytest.fixture
-def mayor(org, settings) -> Department:
+def mayor_office() -> Department:
     """The service-excellence office in the mayor's department, where suggestions to the
-    whole organization go (STAFFDESK_SUGGESTIONS_DEPARTMENT), with Mona as its lead."""
-    settings.STAFFDESK_SUGGESTIONS_DEPARTMENT = "MAYOR"
+    whole organization go (STAFFDESK_SUGGESTIONS_DEPARTMENT is MAYOR), with Mona its lead."""
+    assert settings.STAFFDESK_SUGGESTIONS_DEPARTMENT == "MAYOR"
     office = DepartmentFactory(code="MAYOR", name="Office of the Mayor")
     lead = PersonFactory(username="mona", first_name="Mona", last_name="Mayor", department=office)
     department_set_lead(department=office, lead=lead)

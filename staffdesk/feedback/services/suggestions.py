@@ -724,6 +724,7 @@ def suggestion_help_answer(
         raise ValidationFailed(
             "Answer yes, partly or no.", errors={"answer": ["one of yes, partly, no"]}
         )
+    suggestion = _locked([suggestion.pk])[suggestion.pk]
     if suggestion.help_asked_at is None:
         raise Conflict(
             "“Did it help?” is asked four weeks after a suggestion is done; it has not been "
