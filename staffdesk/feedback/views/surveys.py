@@ -49,7 +49,7 @@ def survey_detail(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResp
     """The survey page: its person rates, or changes the rating until it closes. Posted from
     the request page's panel (`back=request`), it answers as the request page does."""
     survey = selectors.access_survey(user=request.user, survey_id=survey_id)
-    if request.method == "GET":
+    if request.method != "POST":
         return _survey_page(request, survey)
 
     def rate(_: Request | None = None) -> str:
@@ -117,7 +117,7 @@ def survey_token(request: HttpRequest, token: str) -> HttpResponse:
     if survey.is_closed(now):
         context = {"survey": survey, "reason": selectors.survey_closed_reason(survey)}
         return render(request, "feedback/survey_closed.html", context, status=410)
-    if request.method == "GET":
+    if request.method != "POST":
         return _token_page(request, survey, selected=request.GET.get("rating"))
     try:
         posted = parse(RatingForm, request.POST)
