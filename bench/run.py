@@ -13,8 +13,9 @@ Configured by the environment (the Makefile passes its variables through):
     BENCH_ONLY      comma-separated scenario names to run (default: all); `ticks` names the
                     worker-tick scenarios (bench/tick.py), which run after the HTTP ones;
                     `announcements` the in-process announcements scenarios
-                    (bench/announcements.py), after the ticks; `scaleout` the PostgreSQL
-                    scale-out run (bench/scaleout.py), which runs last
+                    (bench/announcements.py), after the ticks; `feedback` the in-process
+                    feedback scenarios (bench/feedback.py), after those; `scaleout` the
+                    PostgreSQL scale-out run (bench/scaleout.py), which runs last
     BENCH_PROFILE   a scenario name: record it with py-spy into bench/results/ (one extra run)
     BENCH_PG_URL    the PostgreSQL server (default postgres://postgres@127.0.0.1:5432)
     BENCH_SERVER    gunicorn-sync (default), gunicorn-gthread, granian or waitress, or several
@@ -35,7 +36,9 @@ of the seeded history (the `history_end` of the marker): sla_tick and escalation
 nothing due, one escalation_tick over 10,000 due requests, and the business-time arithmetic
 of filing a request. Then bench/announcements.py measures issue 15's targets in-process on
 it: the home page's queries with the news, the read-receipt report of an announcement to
-everyone, publishing to 30,000 people and the fan-out of their notifications.
+everyone, publishing to 30,000 people and the fan-out of their notifications. Then
+bench/feedback.py measures issue 16's: the "you said, we did" board and a department's
+suggestion queue, a rating against a public reply, and the feedback tick with nothing due.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench import feedback
 from bench.report import comparison, result_name, share_of_floor, table
 from bench.servers import DEFAULT_SERVER, HOST, Server, ServerChoice, server_choices
 
@@ -72,6 +76,7 @@ WRK_THREADS = 2
 OPEN = "new,acknowledged,in_progress,waiting_on_requester"
 TICKS = "ticks"  # the BENCH_ONLY name of the worker-tick scenarios
 ANNOUNCEMENTS = "announcements"  # ... and of the in-process announcements scenarios
+FEEDBACK = "feedback"  # ... and of the in-process feedback scenarios
 DUE_REQUESTS = 10_000
 
 
@@ -558,6 +563,7 @@ def commit() -> str:
 
 STAFFDESK_SCENARIOS = {
     "home_html",
+    "board_html",
     "create_api",
     "queue_api",
     "queue_html",
@@ -612,6 +618,12 @@ def staffdesk_scenarios(base: str, constants: dict, numbers: list[str]) -> list[
             "home_html",
             "home page with news (HTML, employee)",
             ["/"],
+            cookie=employee_cookie,
+        ),
+        Scenario(
+            "board_html",
+            '"you said, we did" board (HTML, employee)',
+            ["/you-said-we-did/"],
             cookie=employee_cookie,
         ),
         Scenario(
@@ -800,6 +812,28 @@ def announcement_scenarios(config: Config, env: dict, constants: dict) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def feedback_scenarios(config: Config, env: dict, constants: dict, history_end: str) -> dict:
+    """bench/feedback.py on the copy (after the announcements; it rates surveys and replies)."""
+    log("feedback: the board, the suggestion queue, a rating against a reply, the tick")
+    out = run(
+        [
+            str(BIN / "python"),
+            str(BENCH / "feedback.py"),
+            "--employee",
+            constants["BENCH_EMPLOYEE"],
+            "--agent",
+            constants["BENCH_AGENT"],
+            "--now",
+            history_end,
+            "--runs",
+            str(config.runs),
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
+        capture=True,
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def build_report(
     *,
     config: Config,
@@ -811,6 +845,7 @@ def build_report(
     served: HttpResults,
     ticks: dict | None,
     announcements: dict | None = None,
+    feedback: dict | None = None,
 ) -> dict:
     workers = [served.peaks[str(pid)] for pid in served.pids[1:] if str(pid) in served.peaks]
     scenarios = {
@@ -847,6 +882,7 @@ def build_report(
         },
         "ticks": ticks,
         "announcements": announcements,
+        "feedback": feedback,
         "profile": served.profiled,
     }
 
@@ -856,6 +892,7 @@ def main() -> None:
     run_http = not config.only or bool(config.only & HTTP_SCENARIOS)
     run_ticks = not config.only or TICKS in config.only
     run_announcements = not config.only or ANNOUNCEMENTS in config.only
+    run_feedback = not config.only or FEEDBACK in config.only
     wrk = ensure_wrk() if run_http else ""
     RESULTS.mkdir(parents=True, exist_ok=True)
     database = Database(config)
@@ -875,7 +912,7 @@ def main() -> None:
         # Other work on the machine skews every figure; the report says how busy it was.
         load_before = os.getloadavg()
         served = HttpResults([], {}, [], None)
-        ticks = announcements = None
+        ticks = announcements = feedback_results = None
         prefix = stamp if choice.name == DEFAULT_SERVER else f"{stamp}-{choice.name}"
         try:
             if run_http:
@@ -885,6 +922,8 @@ def main() -> None:
                 ticks = tick_scenarios(config, env, cached["history_end"])
             if run_announcements and index == 0:
                 announcements = announcement_scenarios(config, env, constants)
+            if run_feedback and index == 0:
+                feedback_results = feedback_scenarios(config, env, constants, cached["history_end"])
         finally:
             database.drop_working_copy()
         # The scale-out run (bench/scaleout.py) takes its own copy, two servers and two workers.
@@ -905,6 +944,7 @@ def main() -> None:
             served=served,
             ticks=ticks,
             announcements=announcements,
+            feedback=feedback_results,
         )
         name = result_name(
             stamp=stamp,
@@ -919,6 +959,8 @@ def main() -> None:
         target.write_text(json.dumps(report, indent=2) + "\n")
         print()
         print(table(report))
+        if feedback_results:
+            print("\n" + "\n".join(feedback.lines(feedback_results)))
         if scaled:
             print("\n" + "\n".join(scaleout.lines(scaled)))
         print(f"\nwritten to {target.relative_to(ROOT)}")
