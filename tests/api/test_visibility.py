@@ -365,6 +365,10 @@ class FeedbackSurveys:
 
 @pytest.fixture
 def feedback_surveys(org) -> FeedbackSurveys:
+    return build_feedback_surveys(org)
+
+
+def build_feedback_surveys(org) -> FeedbackSurveys:
     """Rita's surveys of an IT request and of a confidential HR case, each resolved ten days
     ago, opened by the worker (on different days, so each was mailed) and rated 2 of 5, not
     followed up yet; with the secret of each one's mail link, minted as the mail is sent."""
@@ -425,6 +429,10 @@ class FeedbackSuggestions:
 
 @pytest.fixture
 def feedback_suggestions(org) -> FeedbackSuggestions:
+    return build_feedback_suggestions(org)
+
+
+def build_feedback_suggestions(org) -> FeedbackSuggestions:
     """Suggestions to IT: Rita's open one, Colin's it may be merged into, Rita's restricted
     to IT's team and her, Rita's done one that Colin voted for ("did it help?" asked), and
     Una's anonymous one with a draft response of IT's."""

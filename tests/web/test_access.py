@@ -1,11 +1,14 @@
-"""Acceptance: who may do what on every web route that takes a request number, and on every
-route of announcements and service notices.
+"""Acceptance: who may do what on every web route that takes a request number, on every
+route of announcements and service notices, and on every route of the feedback app
+(satisfaction surveys and the suggestion box).
 
 The routes come from the URL patterns, as the API's come from the OpenAPI document: a web
 route added later with a `<number>` in its path fails `test_every_request_route_is_in_the_
 matrix` until it is registered in WEB_ROUTES with the exact status each side gets; one with
 an announcement, question or notice id (or any route of the announcements app) fails
-`test_every_announcement_route_is_in_a_matrix` until it is in the matrix of its object.
+`test_every_announcement_route_is_in_a_matrix` until it is in the matrix of its object; one
+with a survey or suggestion id, a mail link's token or a private link's secret (or any route
+of the feedback app) fails `test_every_feedback_route_is_in_a_matrix` likewise.
 """
 
 from __future__ import annotations
@@ -26,7 +29,20 @@ from staffdesk.announcements.services.questions import question_ask
 from staffdesk.announcements.services.tick import announcements_tick
 from staffdesk.directory.services import department_set_lead
 from staffdesk.requests.models import Watcher
-from tests.api.test_visibility import ROLES, SIDES, expected
+from tests.api.test_visibility import (
+    FEEDBACK_WORD,
+    ROLES,
+    SEES,
+    SIDES,
+    SUGGESTION_CASES,
+    SUGGESTION_SIDES,
+    FeedbackSuggestions,
+    FeedbackSurveys,
+    build_feedback_suggestions,
+    build_feedback_surveys,
+    expected,
+    suggestion_expected,
+)
 from tests.factories import PersonFactory
 
 # (URL name, method, form, statuses for it: requester, team, admin, for hr_confidential:
@@ -49,7 +65,15 @@ WEB_ROUTES = [
 ]
 # The path parameters of the objects the matrix knows; a route with another is a new kind of
 # object, to be given its own matrix.
-OBJECT_PARAMETERS = {"number", "attachment_id", "announcement_id", "question_id", "notice_id"}
+OBJECT_PARAMETERS = {
+    "number",
+    "attachment_id",
+    "announcement_id",
+    "question_id",
+    "notice_id",
+    "survey_id",
+    "suggestion_id",
+}
 
 
 def _named_routes():
@@ -333,9 +357,9 @@ def notices(org):
 
 
 def _send(browser: Client, method: str, path: str, form, values: dict[str, int]):
-    if method == "GET":
-        return browser.get(path)
     data = {key: value.format(**values) for key, value in (form or {}).items()}
+    if method == "GET":
+        return browser.get(path, data)  # a GET's form is its query
     return browser.post(path, data)
 
 
@@ -430,5 +454,299 @@ def test_every_announcement_route_signs_in_first(client, org, announcements, que
         parameters = dict(_named_routes())[name]
         path = reverse(name, kwargs={key: values[key] for key in parameters})
         response = _send(client, method, path, form, _values(org))
+        assert response.status_code == 302, (name, method)
+        assert response["Location"].startswith(reverse("login")), (name, response["Location"])
+
+
+# --- Satisfaction surveys and the suggestion box -------------------------------------------
+# A survey has the sides of its request (SIDES, expected()): its person (Rita), the
+# providing team, organization admins unless the request is confidential; anyone else gets
+# 404 from every route. (URL name, method, form, statuses for it: person, team, admin;
+# hr_confidential: person, team.) The surveys are open and rated 2; a refused rating shows
+# the page again under the refusal's status; a follow-up answers as the request page does.
+SURVEY_ROUTES = [
+    ("feedback:survey", "GET", None, (200, 200, 200), (200, 200)),
+    ("feedback:survey", "POST", {"rating": "4", "comment": "Better."}, (302, 403, 403), (302, 403)),
+    (
+        "feedback:survey-follow-up",
+        "POST",
+        {"note": "Called Rita about it.", "reply": ""},
+        (403, 302, 403),
+        (403, 302),
+    ),
+]
+# The mail link's page needs no sign-in: its secret vouches, for whoever holds it. (URL
+# name, method, form, status) for every caller alike, in this order: it rates once, then
+# says it was used (409).
+SURVEY_LINK_ROUTES = [
+    ("feedback:survey-token", "GET", None, 200),
+    ("feedback:survey-token", "POST", {"rating": "5"}, 200),
+    ("feedback:survey-token", "POST", {"rating": "4"}, 409),
+    ("feedback:survey-token", "GET", None, 409),
+]
+
+# (URL name, method, form, statuses for open (author, employee, team, admin), restricted
+# (author, team), done (author, voter, employee, team, admin)); see SUGGESTION_SIDES. Actions
+# answer with a redirect to the page (302) or the page again under the refusal's status.
+SUGGESTION_ROUTES = [
+    ("feedback:suggestion", "GET", None, (200,) * 4, (200,) * 2, (200,) * 5),
+    # Asked of its author and its voters four weeks after it is done; not asked yet: 409.
+    (
+        "feedback:suggestion-help",
+        "POST",
+        {"answer": "yes"},
+        (409,) * 4,
+        (409,) * 2,
+        (302, 302, 403, 403, 403),
+    ),
+    (
+        "feedback:suggestion-comment",
+        "POST",
+        {"body": "Me too."},
+        (302,) * 4,
+        (302,) * 2,
+        (302,) * 5,
+    ),
+    ("feedback:suggestion-follow", "POST", {}, (302,) * 4, (302,) * 2, (302,) * 5),
+    ("feedback:suggestion-unfollow", "POST", {}, (302,) * 4, (302,) * 2, (302,) * 5),
+    # Voting is over once it is done; only one's own vote is withdrawn (none: 409).
+    ("feedback:suggestion-vote", "POST", {}, (302,) * 4, (302,) * 2, (409,) * 5),
+    (
+        "feedback:suggestion-unvote",
+        "POST",
+        {},
+        (302,) * 4,
+        (302,) * 2,
+        (409, 302, 409, 409, 409),
+    ),
+    # The owning team answers, merges and restricts; anyone else: 403. A done suggestion
+    # takes no further status and is not merged; a restricted one is not merged (409).
+    (
+        "feedback:suggestion-respond",
+        "POST",
+        {"body": "We are looking into it.", "status": "under_review", "publish": "publish"},
+        (403, 403, 302, 403),
+        (403, 302),
+        (403, 403, 403, 409, 403),
+    ),
+    (
+        "feedback:suggestion-merge",
+        "POST",
+        {"into": "{target}"},
+        (403, 403, 302, 403),
+        (403, 409),
+        (403, 403, 403, 409, 403),
+    ),
+    (
+        "feedback:suggestion-unmerge",
+        "POST",
+        {},
+        (403, 403, 302, 403),
+        (403, 409),
+        (403, 403, 403, 409, 403),
+    ),
+    (
+        "feedback:suggestion-restrict",
+        "POST",
+        {"restricted": "on"},
+        (403, 403, 302, 403),
+        (403, 302),
+        (403, 403, 403, 302, 403),
+    ),
+]
+# The anonymous author's private link: signed in, whoever holds its secret is "the author
+# (anonymous)"; (URL name, method, form, status) for every signed-in caller, in this order.
+# "Did it help?" is not asked of an open suggestion (409).
+SUGGESTION_LINK_ROUTES = [
+    ("feedback:suggestion-private", "GET", None, 200),
+    ("feedback:suggestion-private", "POST", {"action": "comment", "body": "Thank you."}, 302),
+    ("feedback:suggestion-private", "POST", {"action": "help", "answer": "yes"}, 409),
+]
+
+FEEDBACK_TEAMS = {"it_agent", "it_lead", "hr_agent"}  # on a service team: IT's, HR's
+# The routes without an object: (URL name, method, form, {role: status}, status of the
+# others). The ratings list is the providing teams' and admins'; a queue, its team's (HR's
+# agent opens HR's); IT's drafts are published by IT's team only.
+FEEDBACK_PAGE_ROUTES = [
+    ("feedback:surveys", "GET", None, {}, 200),
+    ("feedback:ratings", "GET", None, {**dict.fromkeys(FEEDBACK_TEAMS, 200), "admin": 200}, 403),
+    ("feedback:suggestions", "GET", None, {}, 200),
+    ("feedback:suggestion-new", "GET", None, {}, 200),
+    ("feedback:suggestion-similar", "GET", {"title": "laptops"}, {}, 200),
+    ("feedback:suggestion-queue", "GET", None, dict.fromkeys(FEEDBACK_TEAMS, 200), 403),
+    ("feedback:suggestion-queue-csv", "GET", None, dict.fromkeys(FEEDBACK_TEAMS, 200), 403),
+    ("feedback:board", "GET", None, {}, 200),
+    (
+        "feedback:suggestion-new",
+        "POST",
+        {"department": "{it}", "title": "Brighter desk lamps", "body": "The lamps flicker."},
+        {},
+        302,
+    ),
+    (
+        "feedback:suggestion-queue-publish",
+        "POST",
+        {"department": "{it}", "response_ids": "{draft}"},
+        {"it_agent": 302, "it_lead": 302},
+        403,
+    ),
+]
+FEEDBACK_PARAMETERS = {"survey_id", "suggestion_id", "token", "secret"}
+
+
+def test_every_feedback_route_is_in_a_matrix():
+    routes = _named_routes()
+
+    def taking(parameter: str) -> set[str]:
+        return {name for name, parameters in routes if parameter in parameters}
+
+    def names(matrix) -> set[str]:
+        return {name for name, *_ in matrix}
+
+    assert taking("survey_id") == names(SURVEY_ROUTES)
+    assert taking("suggestion_id") == names(SUGGESTION_ROUTES)
+    feedback = {name: parameters for name, parameters in routes if name.startswith("feedback:")}
+    assert {name for name, found in feedback.items() if "token" in found} == names(
+        SURVEY_LINK_ROUTES
+    )
+    assert {name for name, found in feedback.items() if "secret" in found} == names(
+        SUGGESTION_LINK_ROUTES
+    )
+    assert {name for name, found in feedback.items() if not found} == names(FEEDBACK_PAGE_ROUTES)
+    for name, parameters in feedback.items():
+        assert len(parameters) <= 1 and parameters <= FEEDBACK_PARAMETERS, (name, parameters)
+
+
+@pytest.fixture
+def feedback_surveys(org) -> FeedbackSurveys:
+    """Rita's rated surveys of an IT request and a confidential HR case, with their mail links
+    (the API matrix's objects)."""
+    return build_feedback_surveys(org)
+
+
+@pytest.fixture
+def feedback_suggestions(org) -> FeedbackSuggestions:
+    """Open, restricted and done suggestions to IT, one to merge into, an anonymous one with
+    its private link and a draft response (the API matrix's objects)."""
+    return build_feedback_suggestions(org)
+
+
+def _feedback_values(org, suggestions: FeedbackSuggestions) -> dict[str, int]:
+    return {**_values(org), "target": suggestions.target.pk, "draft": suggestions.draft.pk}
+
+
+def _browser(org, role: str) -> Client:
+    browser = Client()
+    if role != "anonymous":
+        browser.force_login(getattr(org, role))
+    return browser
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", ["it", "hr_confidential"])
+def test_survey_routes_by_role(org, feedback_surveys: FeedbackSurveys, role, case):
+    survey = feedback_surveys.surveys[case]
+    browser = _browser(org, role)
+    mine = browser.get(reverse("feedback:surveys")).content.decode()
+    assert (survey.request.number in mine) == (role == "requester")
+    ratings = browser.get(reverse("feedback:ratings"))
+    if ratings.status_code == 200:  # a rating is listed for the team and admins who see it
+        listed = survey.request.number in ratings.content.decode()
+        assert listed == (role in SEES[case] and role != "requester")
+    for name, method, form, it_statuses, hr_statuses in SURVEY_ROUTES:
+        response = _send(browser, method, reverse(name, args=[survey.pk]), form, _values(org))
+        want = expected(case, role, {"it": it_statuses, "hr_confidential": hr_statuses})
+        assert response.status_code == want, (name, method, response.status_code)
+        assert FEEDBACK_WORD not in response.content.decode() or role in SEES[case]
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+@pytest.mark.parametrize("case", ["it", "hr_confidential"])
+def test_a_survey_link_works_for_whoever_holds_it(org, feedback_surveys, role, case):
+    browser = _browser(org, role)
+    path = reverse("feedback:survey-token", args=[feedback_surveys.links[case]])
+    for name, method, form, status in SURVEY_LINK_ROUTES:
+        response = _send(browser, method, path, form, _values(org))
+        assert response.status_code == status, (name, method, response.status_code)
+    survey = feedback_surveys.surveys[case]
+    survey.refresh_from_db()
+    assert survey.rating == 5  # the link's one rating, not the one refused after it
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", SUGGESTION_CASES)
+def test_suggestion_routes_by_role(org, feedback_suggestions: FeedbackSuggestions, role, case):
+    suggestion = feedback_suggestions.cases[case]
+    browser = _browser(org, role)
+    sees = role in SUGGESTION_SIDES[case]
+    for query in ("", "shift laptops docking"):  # the list, and its search
+        listed = browser.get(reverse("feedback:suggestions"), {"q": query, "status": ""})
+        assert (suggestion.title in listed.content.decode()) == sees, query
+    values = _feedback_values(org, feedback_suggestions)
+    for name, method, form, *by_case in SUGGESTION_ROUTES:
+        path = reverse(name, args=[suggestion.pk])
+        response = _send(browser, method, path, form, values)
+        want = suggestion_expected(case, role, by_case[SUGGESTION_CASES.index(case)])
+        assert response.status_code == want, (name, method, response.status_code)
+        assert FEEDBACK_WORD not in response.content.decode() or sees
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_private_link_opens_its_suggestion_to_whoever_holds_it(org, feedback_suggestions, role):
+    browser = _browser(org, role)
+    path = reverse("feedback:suggestion-private", args=[feedback_suggestions.secret])
+    for name, method, form, status in SUGGESTION_LINK_ROUTES:
+        response = _send(browser, method, path, form, _values(org))
+        assert response.status_code == status, (name, method, response.status_code)
+    wrong = reverse("feedback:suggestion-private", args=[feedback_suggestions.secret[:-2]])
+    assert browser.get(wrong).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_feedback_pages_by_role(org, feedback_surveys, feedback_suggestions, role):
+    browser = _browser(org, role)
+    anonymous = feedback_suggestions.anonymous
+    page = browser.get(reverse("feedback:suggestion", args=[anonymous.pk])).content.decode()
+    assert anonymous.title in page
+    if role != "unrelated":  # Una wrote it, anonymously: no page names her (but her own menu)
+        assert org.unrelated.display_name not in page
+    # IT's draft response is its team's until published.
+    assert (feedback_suggestions.draft.body in page) == (role in {"it_agent", "it_lead"})
+    restricted = feedback_suggestions.cases["restricted"]
+    similar = browser.get(reverse("feedback:suggestion-similar"), {"title": "shift schedules"})
+    assert (restricted.title in similar.content.decode()) == (
+        role in SUGGESTION_SIDES["restricted"]
+    )
+    board = browser.get(reverse("feedback:board")).content.decode()
+    assert feedback_suggestions.cases["done"].title in board
+    values = _feedback_values(org, feedback_suggestions)
+    for name, method, form, statuses, others in FEEDBACK_PAGE_ROUTES:
+        response = _send(browser, method, reverse(name), form, values)
+        assert response.status_code == statuses.get(role, others), (name, method)
+        if name == "feedback:suggestion-queue-csv" and role in {"it_agent", "it_lead"}:
+            exported = b"".join(response.streaming_content).decode()
+            assert anonymous.title in exported and "anonymous" in exported
+            assert org.unrelated.username not in exported
+
+
+def test_every_feedback_route_signs_in_first(client, org, feedback_surveys, feedback_suggestions):
+    """Anonymous: every route of the app but the mail link (its matrix above) is a redirect
+    to the sign-in page, the private link's too."""
+    kwargs = {
+        "survey_id": feedback_surveys.surveys["it"].pk,
+        "suggestion_id": feedback_suggestions.cases["open"].pk,
+        "secret": feedback_suggestions.secret,
+    }
+    matrices = [
+        *SURVEY_ROUTES,
+        *SUGGESTION_ROUTES,
+        *SUGGESTION_LINK_ROUTES,
+        *FEEDBACK_PAGE_ROUTES,
+    ]
+    values = _feedback_values(org, feedback_suggestions)
+    for name, method, form, *_ in matrices:
+        parameters = dict(_named_routes())[name]
+        path = reverse(name, kwargs={key: kwargs[key] for key in parameters})
+        response = _send(client, method, path, form, values)
         assert response.status_code == 302, (name, method)
         assert response["Location"].startswith(reverse("login")), (name, response["Location"])
