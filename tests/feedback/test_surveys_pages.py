@@ -4,6 +4,8 @@ its filters, and the survey page's "Thank the people who helped"."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import time_machine
 
@@ -283,10 +285,12 @@ def test_the_ratings_list_pages(org, ratings, client, monkeypatch):
 
 
 def test_the_survey_page_names_the_people_who_helped(org, client):
-    item = file_laptop(org, now=at(11, 9))  # routed to Pete, the point person
+    """Pete was assigned (the point person, by routing), Alex replied, Bea resolved it; Lee,
+    the lead, did nothing on it, and Rita's own reply is not the team's."""
+    item = file_laptop(org, now=at(11, 9))
     request_reply(request=item, author=org.it_agent, body="On it.", now=at(11, 9, 30))
     request_reply(request=item, author=org.requester, body="Thanks!", now=at(11, 9, 40))
-    resolve(item, by=org.it_agent, now=at(11, 10))
+    resolve(item, by=org.it_backup, now=at(11, 10))
     open_surveys(at(11, 12))
     survey = survey_of(org.requester, item)
     with time_machine.travel(SOON, tick=False):
@@ -294,8 +298,8 @@ def test_the_survey_page_names_the_people_who_helped(org, client):
             signed_in(client, org.requester).get(f"/feedback/surveys/{survey.pk}/").content.decode()
         )
     section = html[html.index("Thank the people who helped") :]
-    assert "<li>Alex Agent</li>" in section and "<li>Pete Point</li>" in section
-    assert "Rita Requester" not in section  # not of the team
+    names = re.findall(r"<li>([^<]+)</li>", section.split("</section>")[0])
+    assert names == ["Alex Agent", "Bea Backup", "Pete Point"]
     assert "<a " not in section.split("</section>")[0]  # names, nothing to click yet
 
 
@@ -326,5 +330,5 @@ def test_a_registered_provider_fills_the_section(org, client, tmp_path, settings
             )
     finally:
         thanks.unregister(ducks)
-    assert "Give Pete a duck" in html
-    assert seen == [(survey.pk, ["pete"], True)]
+    assert "Give Alex and Pete a duck" in html  # Alex resolved it, Pete was assigned
+    assert seen == [(survey.pk, ["alex", "pete"], True)]

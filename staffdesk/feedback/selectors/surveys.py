@@ -18,7 +18,7 @@ from staffdesk.directory.models import Person
 from staffdesk.directory.selectors import team_department_ids
 from staffdesk.directory.types import Viewer
 from staffdesk.feedback.models import Rating, Survey
-from staffdesk.requests.models import Request, RequestEvent
+from staffdesk.requests.models import Request, RequestEvent, Status
 
 # A mail link's secret is `secrets.token_urlsafe(32)`: 43 characters. Anything much longer
 # is not one of ours and is not hashed.
@@ -144,18 +144,21 @@ def survey_by_token(*, secret: str) -> TokenMatch:
 
 
 def team_helpers(*, survey: Survey) -> list[Person]:
-    """The people of the providing team who replied on the survey's request or were assigned
-    to it, as its requester's side sees the timeline (whom "thank the people who helped"
-    names)."""
+    """The people of the providing team who replied on the survey's request, resolved it or
+    were assigned to it, as its requester's side sees the timeline (whom "thank the people
+    who helped" names)."""
+    Kind = RequestEvent.Kind
     events = RequestEvent.objects.visible_to(survey.person).filter(
-        request_id=survey.request_id,
-        kind__in=[RequestEvent.Kind.REPLY, RequestEvent.Kind.ASSIGNMENT],
+        request_id=survey.request_id, kind__in=[Kind.REPLY, Kind.STATUS, Kind.ASSIGNMENT]
     )
     ids: list[int] = []
     for kind, actor_id, data in events.values_list("kind", "actor_id", "data"):
-        if kind == RequestEvent.Kind.REPLY and actor_id and (data or {}).get("by_team"):
+        data = data or {}
+        if kind == Kind.REPLY and actor_id and data.get("by_team"):
             ids.append(actor_id)
-        elif kind == RequestEvent.Kind.ASSIGNMENT and isinstance((data or {}).get("to"), int):
+        elif kind == Kind.STATUS and actor_id and data.get("to") == Status.RESOLVED:
+            ids.append(actor_id)  # not of the team (a requester's own move) is dropped below
+        elif kind == Kind.ASSIGNMENT and isinstance(data.get("to"), int):
             ids.append(data["to"])
     if survey.agent_id:
         ids.append(survey.agent_id)
