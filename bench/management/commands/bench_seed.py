@@ -19,8 +19,9 @@ from staffdesk.core.errors import Conflict
 class Command(BaseCommand):
     help = (
         "Fill an EMPTY database with the benchmark organization: 40 departments, 30,000 people, "
-        "400 services, N requests over three years with their timelines and 1,000 "
-        "announcements with their read receipts, in bulk. Refuses "
+        "400 services, N requests over three years with their timelines, 1,000 "
+        "announcements with their read receipts, the satisfaction surveys of the resolutions "
+        "and 100,000 suggestions with a million votes, in bulk. Refuses "
         "a database that already has departments or requests (there is no --force: point "
         "DATABASE_URL at a new database). Every account's password is staffdesk-bench."
     )
@@ -82,7 +83,10 @@ class Command(BaseCommand):
                 f"{summary.escalations:,} escalations, "
                 f"{summary.announcements.announcements:,} announcements "
                 f"({summary.announcements.receipts:,} receipts, "
-                f"{summary.announcements.acknowledgements:,} acknowledgements). [{phases}]"
+                f"{summary.announcements.acknowledgements:,} acknowledgements), "
+                f"{summary.feedback.surveys.surveys:,} surveys, "
+                f"{summary.feedback.suggestions.suggestions:,} suggestions "
+                f"({summary.feedback.suggestions.votes:,} votes). [{phases}]"
             )
         )
         self.stdout.write(
