@@ -11,7 +11,9 @@ arguments:
 - `viewer`: whoever is looking (the person asked, signed in, or anonymous on the mail's
   link page, where the link's secret vouched for them).
 
-and returns a `ThanksOption` (a template and its context, rendered in the section) or None.
+and returns a `ThanksOption` (a template and its context) or None. The template is included
+in the section with the page's context (`survey`, `thanks`, the CSRF token...) plus
+`option`, the option's context; a form in it posts to the providing app's own view.
 With no provider registered, or none with something to offer, the section names the
 helpers, without a link: there is nothing to do with them yet.
 """

@@ -309,3 +309,29 @@ def test_an_unrated_survey_has_nothing_to_follow_up(org, open_survey, api):
     answer = api(org.it_agent).post(f"/surveys/{survey.pk}/follow-up", json={"note": "Hm"})
     assert answer.status_code == 409
     assert answer.json()["message"] == "There is no rating to follow up yet."
+
+
+def test_a_rating_costs_no_more_queries_than_a_reply(org, open_survey, client):
+    """The API's rating against its public reply, the same person on the same request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from staffdesk.directory.services import api_token_create
+
+    item, survey = open_survey
+    _, secret = api_token_create(person=org.requester, name="cost")
+    auth = {"Authorization": f"Bearer {secret}"}
+
+    def queries(path: str, body: dict) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(path, body, content_type="application/json", headers=auth)
+        assert response.status_code in (200, 201), response.content
+        return len(captured)
+
+    with time_machine.travel(SOON, tick=False):
+        client.get("/api/v1/me", headers=auth)  # the token's first use is recorded once
+        reply = queries(f"/api/v1/requests/{item.number}/replies", {"body": "Thanks!"})
+        rating = queries(f"/api/v1/surveys/{survey.pk}/rating", {"rating": 4, "comment": "Good"})
+        low = queries(f"/api/v1/surveys/{survey.pk}/rating", {"rating": 2, "comment": "Hm"})
+    assert rating <= reply, (rating, reply)
+    assert low <= reply, (low, reply)

@@ -101,7 +101,9 @@ def _schedule(request: Request, moment: datetime) -> None:
                 created_at=moment,
             )
             for person in people.values()
-        ]
+        ],
+        # Resolved again at the very instant of a reopen: that resolution has its surveys.
+        ignore_conflicts=True,
     )
 
 
