@@ -2,14 +2,18 @@
 
 An organization admin outside HR and IT opens every registered admin (so one added later
 cannot forget): its changelist, its search for the case's number and words, every object's
-change, history and delete pages (with their inlines). Nothing of a confidential HR case or
-of IT's internal note appears anywhere, and what the admin may not see is a 404.
+change, history and delete pages (with their inlines). Nothing of a confidential HR case (nor
+of its satisfaction survey), of IT's internal note or of a suggestion IT restricted to its
+team and author appears anywhere, and what the admin may not see is a 404. No page shows a
+mail link's or a private follow link's hash, and no page that shows an anonymous suggestion
+names its author.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -44,18 +48,42 @@ from staffdesk.announcements.services.questions import (
     question_hide,
 )
 from staffdesk.announcements.services.tick import announcements_tick
+from staffdesk.core import clock
 from staffdesk.core.admin import VisibleAdminMixin
 from staffdesk.escalation.models import Escalation
 from staffdesk.escalation.triggers import WatchedClock
+from staffdesk.feedback.models import ResponseTarget, Suggestion, Survey
+from staffdesk.feedback.services.suggestions import (
+    suggestion_comment,
+    suggestion_respond,
+    suggestion_restrict,
+    suggestion_submit,
+    suggestion_vote,
+)
+from staffdesk.feedback.services.surveys import (
+    survey_follow_up,
+    survey_mail_links,
+    survey_rate,
+    survey_rate_by_token,
+    surveys_open_due,
+)
 from staffdesk.notifications.models import Notification
 from staffdesk.open311.models import Submission
 from staffdesk.requests.models import RequestEvent
-from staffdesk.requests.services import request_add_note, request_reply, request_submit
+from staffdesk.requests.services import (
+    request_add_note,
+    request_reply,
+    request_submit,
+    request_transition,
+)
 from staffdesk.requests.services.filing import request_submit_with_files
-from tests.factories import LevelFactory
+from tests.factories import LevelFactory, PersonFactory
 
 CASE_WORD = "Quillfeather"  # in the confidential case's subject, answers and reply
 NOTE_WORD = "Marrowbone"  # in IT's internal note on an ordinary request
+RESTRICTED_WORD = "Brackenridge"  # in IT's restricted suggestion, its response and comment
+# What the admin shows of neither hash (the values are in the fixture's words too).
+HASH_FIELDS = ["token_hash", "Token hash", "follow_secret_hash", "Follow secret hash"]
 
 
 @pytest.fixture
@@ -142,6 +170,92 @@ def news(org, hr_notice):
     return published
 
 
+@pytest.fixture
+def feedback(org):
+    """Rita's surveys of a confidential HR case (rated 1 with the case's word, followed up by
+    HR) and of an ordinary IT request (rated through its mail link), both links minted; IT's
+    suggestion restricted to its team and Rita, with a response and a comment; an anonymous
+    one by Wendeline with comments (one by her, as the author) and a vote; IT's response
+    target. Returns the strings none of the hidden part may leak through, the anonymous
+    suggestion and its author."""
+    now = clock.now()
+    filed = now - timedelta(days=10)
+    case = request_submit(
+        requester=org.requester,
+        service=org.leave,
+        subject=f"{CASE_WORD} leave, rated",
+        answers={"reason": f"{CASE_WORD} surgery"},
+        now=filed,
+    )
+    ordinary = request_submit(
+        requester=org.requester, service=org.laptop, answers=LAPTOP_ANSWERS, now=filed
+    )
+    surveys = {}
+    # Opened a day apart, so each was mailed: each has a link.
+    for request, agent, opened in [(ordinary, org.it_agent, 2), (case, org.hr_agent, 1)]:
+        request_transition(
+            request=request,
+            actor=agent,
+            to_status="resolved",
+            note="Done.",
+            now=filed + timedelta(hours=1),
+        )
+        assert surveys_open_due(now=now - timedelta(days=opened)) == 1
+        survey = Survey.objects.get(request=request)
+        invitation = Notification.objects.get(kind="survey", thread_key=f"survey-{survey.pk}")
+        mail = survey_mail_links(invitation)
+        found = re.search(r"/feedback/s/([^/]+)/", mail)
+        assert found, mail
+        surveys[request.pk] = (survey, found.group(1))
+    hidden, _ = surveys[case.pk]
+    survey_rate(
+        survey=hidden, person=org.requester, rating=1, comment=f"{CASE_WORD}: nobody called"
+    )
+    survey_follow_up(survey=hidden, actor=org.hr_agent, note=f"{CASE_WORD}: called her back.")
+    _, link = surveys[ordinary.pk]
+    survey_rate_by_token(secret=link, rating=2, comment="Slow dock")
+    hashes = list(Survey.objects.values_list("token_hash", flat=True))
+    assert all(hashes) and len(hashes) == 2
+
+    restricted = suggestion_submit(
+        author=org.requester,
+        department=org.it,
+        title=f"The {RESTRICTED_WORD} rota",
+        body=f"The {RESTRICTED_WORD} rota is unfair to the night shift.",
+    ).suggestion
+    restricted = suggestion_restrict(suggestion=restricted, actor=org.it_lead, restricted=True)
+    suggestion_respond(
+        suggestion=restricted,
+        actor=org.it_lead,
+        body=f"We will talk about the {RESTRICTED_WORD} rota this week.",
+        status="under_review",
+    )
+    suggestion_comment(suggestion=restricted, author=org.requester, body=f"{RESTRICTED_WORD}!")
+    author = PersonFactory(
+        username="wendeline", first_name="Wendeline", last_name="Aubergine", department=org.water
+    )
+    anonymous = suggestion_submit(
+        author=author,
+        department=org.it,
+        title="Quieter printers on the second floor",
+        body="The printers by the stairs are loud all day.",
+        anonymous=True,
+    )
+    suggestion_comment(
+        suggestion=anonymous.suggestion, author=None, by_anonymous_author=True, body="Still loud."
+    )
+    suggestion_comment(suggestion=anonymous.suggestion, author=org.colleague, body="Agreed.")
+    suggestion_vote(suggestion=anonymous.suggestion, person=org.colleague)
+    ResponseTarget.objects.create(department=org.it, business_days=5)
+    secret_hash = Suggestion.objects.get(pk=anonymous.suggestion.pk).follow_secret_hash
+    assert secret_hash
+    return {
+        "words": [case.number, RESTRICTED_WORD, secret_hash, *hashes, *HASH_FIELDS],
+        "anonymous": anonymous.suggestion,
+        "author": author,
+    }
+
+
 def _registered():
     return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
@@ -168,20 +282,35 @@ def test_every_admin_and_inline_is_restricted():
             assert issubclass(inline, VisibleAdminMixin), (model._meta.label, inline.__name__)
 
 
+def _assert_anonymous(response, feedback, where: str) -> None:
+    """A page that shows the anonymous suggestion does not name its author."""
+    page = response.content.decode()
+    if feedback["anonymous"].title in page:
+        author = feedback["author"]
+        for name in (author.display_name, author.username, author.email):
+            assert name not in page, f"{where} names the anonymous author ({name})"
+
+
 @pytest.mark.parametrize("label", [model._meta.label for model, _ in _registered()])
 def test_an_admin_outside_the_team_sees_nothing_of_the_case_or_the_note(
-    client, org, secrets, news, label
+    client, org, secrets, news, feedback, label
 ):
     model, model_admin = next(item for item in _registered() if item[0]._meta.label == label)
     client.force_login(org.admin)
-    words = secrets["words"]
+    words = [*secrets["words"], *feedback["words"]]
 
     changelist = _url(model, "changelist")
-    _assert_hides(client.get(changelist), words, f"{label} changelist")
+    response = client.get(changelist)
+    _assert_hides(response, words, f"{label} changelist")
+    _assert_anonymous(response, feedback, f"{label} changelist")
     if model_admin.search_fields:
-        for word in words:
+        for word in [*words, feedback["author"].username]:
             response = client.get(changelist, {"q": word})
             _assert_hides(response, words, f"{label} search {word}", searched=word)
+            # The anonymous author's name finds nothing of what they wrote.
+            if word == feedback["author"].username:
+                page = response.content.decode()
+                assert feedback["anonymous"].title not in page, f"{label} search {word}"
 
     visible = set(model_admin.get_queryset(_request_of(org.admin)).values_list("pk", flat=True))
     for obj in model._default_manager.all():
@@ -190,13 +319,26 @@ def test_an_admin_outside_the_team_sees_nothing_of_the_case_or_the_note(
             where = f"{label} {view} page of {obj.pk}"
             if obj.pk in visible:
                 _assert_hides(response, words, where)
+                _assert_anonymous(response, feedback, where)
             else:
                 assert response.status_code == 404, where
 
 
-def test_the_admin_opens_what_it_may_see(client, org, secrets, news):
-    """The pages above are the real pages: the ordinary request and its public reply show."""
+def test_the_admin_opens_what_it_may_see(client, org, secrets, news, feedback):
+    """The pages above are the real pages: the ordinary request and its public reply show,
+    and the feedback the admin may see."""
     client.force_login(org.admin)
+    surveys = client.get(_url(Survey, "changelist")).content.decode()
+    assert "1 survey" in surveys
+    shown = Survey.objects.get(confidential=False)
+    assert "Slow dock" in client.get(_url(Survey, "change", shown.pk)).content.decode()
+    suggestions = client.get(_url(Suggestion, "changelist")).content.decode()
+    anonymous = feedback["anonymous"]
+    assert anonymous.title in suggestions and "anonymous" in suggestions
+    page = client.get(_url(Suggestion, "change", anonymous.pk)).content.decode()
+    assert "Still loud." in page and "the author (anonymous)" in page and "Agreed." in page
+    targets = client.get(_url(ResponseTarget, "changelist")).content.decode()
+    assert "Information Technology" in targets
     # The new admins' pages and inlines show their rows (the walk above opened every one).
     page = client.get(_url(type(news), "change", news.pk)).content.decode()
     assert "Leave year" in page and "Human Resources" in page
@@ -214,7 +356,9 @@ def test_the_admin_opens_what_it_may_see(client, org, secrets, news):
     notifications = client.get(_url(Notification, "changelist")).content.decode()
     assert "New reply" in notifications
     # Shared with admins is not addressed to them: their inbox, web and API, is their own.
-    shared = Notification.objects.get(shared_with_admins=True, recipient=org.requester)
+    shared = Notification.objects.get(
+        shared_with_admins=True, recipient=org.requester, kind="request_reply"
+    )
     assert (
         reverse("notifications:open", args=[shared.pk])
         not in client.get(reverse("notifications:list")).content.decode()
