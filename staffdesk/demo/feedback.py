@@ -51,7 +51,15 @@ def surveys_catch_up(*, organization: Organization, clock: WorkingClock, rng: ra
     opened = Survey.objects.filter(status=Survey.Status.OPEN).select_related(
         "person", "department", "request"
     )
+    # The employee sign-in's newest open survey waits for them ("Rate it" on My requests).
+    waiting = (
+        opened.filter(person=organization.people["employee"], closes_at__gt=clock.now)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
     for survey in opened.order_by("opened_at", "pk"):
+        if survey == waiting:
+            continue
         if rng.random() < plan.answered_share and _answer(survey, plan, organization, clock, rng):
             rated += 1
     return rated
@@ -82,7 +90,10 @@ def _answer(
     survey_rate(survey=survey, person=survey.person, rating=rating, comment=comment, now=at)
     lead = survey.department.lead
     if rating <= 2 and lead is not None:
-        later = _between(clock, at, plan.follow_up_after, rng)
+        # After the rating and after whatever the history did to the request since: its
+        # timeline stays in order.
+        last = survey.request.events.order_by("-created_at").values_list("created_at", flat=True)
+        later = _between(clock, max(at, last[0]), plan.follow_up_after, rng)
         if later > at:
             index = rng.randrange(len(plan.follow_up_notes))
             survey_follow_up(

@@ -71,6 +71,14 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
     """
     moment = clock.resolve(now)
     organization, history = _city_create(seed=seed, moment=moment)
+    # The surveys the history's resolutions scheduled: opened when they fell due (in their own
+    # transactions, as the worker's), some rated and followed up; before the clocks are
+    # brought to the present, since a follow-up is a note or a reply of the team.
+    surveys_catch_up(
+        organization=organization,
+        clock=WorkingClock(now=moment, days=HISTORY_DAYS),
+        rng=random.Random(seed),
+    )
     # Bring every clock to the present: at risk and breached as of now, not of the last event;
     # and fire the escalation levels that fell due during the history, as a worker starting
     # now would (the history was played without one).
@@ -78,12 +86,6 @@ def demo_create(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Dem
     escalation_tick(now=moment)
     # The news and notices of the history: their audiences told when it happened.
     broadcasts_catch_up(now=moment)
-    # The surveys the history's resolutions scheduled: opened when they fell due, some rated.
-    surveys_catch_up(
-        organization=organization,
-        clock=WorkingClock(now=moment, days=HISTORY_DAYS),
-        rng=random.Random(seed),
-    )
     # The history's notifications stay in-app; mailing them when the server starts would
     # send everyone a few hundred messages about the past.
     notification_skip_email_until(cutoff=max(clock.now(), moment))

@@ -187,13 +187,14 @@ def test_a_worker_killed_mid_batch_tells_everyone_once(crowd, fanout_worker, tmp
     assert told == len(crowd.audience) - 2 * BATCH
     assert worker_once(tmp_path)["announcements"] == 0
     assert_each_told_once(crowd)
-    # Those of the committed batches were told by the killed worker, the rest after it.
+    # Those of the committed batches were told by the killed worker (in one tick, or two on
+    # a busy machine, whose tick ran out of time after the first), the rest after it.
     first, rest = set(), set()
     for recipient, created_at in Notification.objects.filter(
         thread_key=f"announcement-{crowd.announcement.pk}"
     ).values_list("recipient_id", "created_at"):
         (first if recipient <= cursor_at_kill else rest).add(created_at)
-    assert len(first) == 1
+    assert 1 <= len(first) <= 2
     assert min(rest) > max(first)
 
 
