@@ -100,10 +100,7 @@ def _answer(
                 survey=survey,
                 actor=lead,
                 note=plan.follow_up_notes[index],
-                # A closed request takes no more replies: the note only.
-                reply=""
-                if survey.request.is_finished
-                else plan.follow_up_replies[index % len(plan.follow_up_replies)],
+                reply=plan.follow_up_replies[index % len(plan.follow_up_replies)],
                 now=later,
             )
     return True

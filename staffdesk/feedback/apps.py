@@ -20,6 +20,7 @@ class FeedbackConfig(AppConfig):
             mail_addition=surveys.survey_mail_links,
         )
         register(surveys.LOW_RATING_KIND, "Low satisfaction ratings of services I look after")
+        register(surveys.FOLLOW_UP_KIND, "Answers to my satisfaction ratings")
         lifecycle.register(surveys.survey_on_status_change)
         request_panels.register(panels.rating_panel)
         row_actions.register(panels.rate_it_actions)

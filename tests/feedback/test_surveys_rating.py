@@ -288,20 +288,28 @@ def test_a_bad_follow_up_writes_nothing(org, low, api, payload, field):
     assert snapshot() == before
 
 
-def test_a_reply_refused_on_a_closed_request_leaves_no_note_either(org, low, api):
+def test_on_a_closed_request_the_follow_up_reply_goes_to_the_rater_alone(org, low, api):
+    from staffdesk.notifications.models import Notification
+    from staffdesk.requests.models import RequestEvent
     from staffdesk.requests.services import request_transition
 
     item, survey = low
     request_transition(request=item, actor=org.requester, to_status="closed", now=SOON)
-    before = snapshot()
+    closing = RequestEvent.objects.filter(request=item).latest("id")
     answer = api(org.it_agent).post(
-        f"/surveys/{survey.pk}/follow-up", json={"note": "Called her", "reply": "Sorry"}
+        f"/surveys/{survey.pk}/follow-up",
+        json={"note": "Called her", "reply": "Sorry we closed it too early."},
     )
-    assert answer.status_code == 409
-    assert snapshot() == before
-    # The note alone is fine on a closed request.
-    answer = api(org.it_agent).post(f"/surveys/{survey.pk}/follow-up", json={"note": "Called"})
     assert answer.status_code == 200 and answer.json()["followed_up_by"] == "alex"
+    # No public reply on the closed request: the team's note quotes what was sent...
+    events = RequestEvent.objects.filter(request=item, pk__gt=closing.pk)
+    assert not events.filter(kind=RequestEvent.Kind.REPLY).exists()
+    note = events.get(kind=RequestEvent.Kind.NOTE)
+    assert note.is_internal and "Sorry we closed it too early." in note.body
+    # ... and the person who rated is told, in-app and by email.
+    told = Notification.objects.get(recipient=survey.person, kind="survey_follow_up")
+    assert "Sorry we closed it too early." in told.body
+    assert told.email_status == Notification.EmailStatus.PENDING
 
 
 def test_an_unrated_survey_has_nothing_to_follow_up(org, open_survey, api):

@@ -34,7 +34,7 @@ from staffdesk.feedback.selectors.surveys import (
     used_token_digest,
 )
 from staffdesk.notifications.models import Notification
-from staffdesk.notifications.services import Draft, notification_create_many
+from staffdesk.notifications.services import Draft, notification_create, notification_create_many
 from staffdesk.requests.models import OPEN_STATUSES, Request, RequestEvent, Status
 from staffdesk.requests.selectors import can_work_on
 from staffdesk.requests.services import request_add_note, request_reply
@@ -42,6 +42,7 @@ from staffdesk.requests.services.conversation import BODY_MAX
 
 KIND = "survey"
 LOW_RATING_KIND = "survey_low_rating"
+FOLLOW_UP_KIND = "survey_follow_up"
 
 COMMENT_MAX = 4000
 NOTE_MAX = 10_000
@@ -348,7 +349,11 @@ def survey_follow_up(
     *, survey: Survey, actor: Person, note: str, reply: str = "", now: datetime | None = None
 ) -> Survey:
     """The team answers a rating: an internal note on the request and, if `reply` is given,
-    a public reply to the requester's side; the survey records who followed up and when."""
+    a public reply to the requester's side; the survey records who followed up and when.
+
+    A closed request takes no more replies (`requests`): there the reply goes to the person
+    who rated, as a message of their own (in-app and by email), and the note quotes it so
+    the team sees what was said."""
     moment = clock.resolve(now)
     request = survey.request
     if not can_work_on(actor, request):
@@ -373,15 +378,24 @@ def survey_follow_up(
     if survey.rating is None:
         raise Conflict("There is no rating to follow up yet.")
     label = Rating(survey.rating).label.lower()
-    request_add_note(
-        request=survey.request,
-        author=actor,
-        body=f"Follow-up of {survey.person.display_name}'s rating, {survey.rating} of 5 "
-        f"({label}):\n\n{note}",
-        now=moment,
-    )
-    if reply:
+    closed = survey.request.is_finished
+    text = f"Follow-up of {survey.person.display_name}'s rating, {survey.rating} of 5 ({label}):\n\n{note}"
+    if reply and closed:
+        text += f"\n\nSent to {survey.person.display_name} (the request is closed):\n\n{reply}"
+    request_add_note(request=survey.request, author=actor, body=text, now=moment)
+    if reply and not closed:
         request_reply(request=survey.request, author=actor, body=reply, now=moment)
+    elif reply:
+        notification_create(
+            recipient=survey.person,
+            kind=FOLLOW_UP_KIND,
+            subject=f"About your rating of {survey.request.number}: {survey.request.subject}",
+            body=f"{actor.display_name} ({survey.department.name}) writes about your rating:"
+            f"\n\n{reply}",
+            url=reverse("feedback:survey", args=[survey.pk]),
+            thread_key=thread_key(survey),
+            now=moment,
+        )
     survey.followed_up_at, survey.followed_up_by = moment, actor
     survey.save(update_fields=["followed_up_at", "followed_up_by"])
     return survey
