@@ -435,10 +435,10 @@ def survey_plan() -> SurveyPlan:
     entry = load("feedback")["surveys"]
     return SurveyPlan(
         answered_share=entry["answered_share"],
-        answer_after=tuple(entry["answer_after"]),  # type: ignore[arg-type]
+        answer_after=tuple(entry["answer_after"]),
         weights={int(rating): weight for rating, weight in entry["weights"].items()},
         comments={int(rating): tuple(lines) for rating, lines in entry["comments"].items()},
-        follow_up_after=tuple(entry["follow_up_after"]),  # type: ignore[arg-type]
+        follow_up_after=tuple(entry["follow_up_after"]),
         follow_up_notes=tuple(entry["follow_up"]["notes"]),
         follow_up_replies=tuple(entry["follow_up"]["replies"]),
     )
