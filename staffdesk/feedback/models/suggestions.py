@@ -154,6 +154,23 @@ class Suggestion(models.Model):
                 name="suggestion_help_due",
             ),
             models.Index(fields=["follow_secret_hash"], name="suggestion_follow_secret"),
+            # What each department received in a period and how it answered (the board's and
+            # the scorecards' counts), read from the index alone.
+            models.Index(
+                fields=[
+                    "department",
+                    "created_at",
+                    "status",
+                    "responded_at",
+                    "respond_by",
+                    "restricted",
+                    "author",
+                ],
+                name="suggestion_received",
+            ),
+            # The list of suggestions, newest or most voted first.
+            models.Index(fields=["-created_at", "-id"], name="suggestion_newest"),
+            models.Index(fields=["-vote_count", "-id"], name="suggestion_most_voted"),
         ]
 
     def __str__(self) -> str:
