@@ -203,9 +203,10 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     for item in found.items:
         if item.response is not None:
             item.response.body_html = markdown(item.response.body)  # type: ignore[attr-defined]
-    services = Service.objects.visible_to(request.user).filter(is_active=True)
-    if values.get("department"):
-        services = services.filter(department_id=values["department"])
+    # The services of the department chosen (every department's would be hundreds).
+    services = Service.objects.visible_to(request.user).filter(
+        is_active=True, department_id=values.get("department")
+    )
     query = request.GET.copy()
     query["page"] = str(found.page + 1)
     return render(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -357,10 +357,12 @@ def _unlogged(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 @allow_methods("GET", "POST")
-@login_required
-def suggestion_private(request: AuthenticatedHttpRequest, secret: str) -> HttpResponse:
+def suggestion_private(request: HttpRequest, secret: str) -> HttpResponse:
     """What the private follow link opens: the suggestion, its responses and comments; its
-    author comments and answers "did it help?" here, as "the author (anonymous)"."""
+    author comments and answers "did it help?" here, as "the author (anonymous)".
+
+    The link is the credential, signed in or not: a sign-in first would carry the link in
+    its `next` address, which the records of failed sign-ins keep with the username."""
     try:
         seen = selectors.private_view(secret=secret)
     except NotFound:
@@ -387,7 +389,7 @@ def suggestion_private(request: AuthenticatedHttpRequest, secret: str) -> HttpRe
 
 
 def _private(
-    request: AuthenticatedHttpRequest,
+    request: HttpRequest,
     seen: selectors.PrivateView,
     *,
     error: DomainError | None = None,
