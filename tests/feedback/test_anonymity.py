@@ -268,8 +268,11 @@ def test_the_author_still_follows_it_through_the_private_link(org, zebulon, jour
     assert "Same on floor 4." in page and "Also the car park." in page
     assert "The author (anonymous)" in page
     assert "Your answer: yes" in page
-    # It needs no sign-in (one would carry the link to the sign-in page and its records).
+    # Signed out, it asks for a sign-in without handing the link to the sign-in page (whose
+    # failed attempts are recorded with their address and the username).
     signed_out = Client().get(journey["path"])
-    assert signed_out.status_code == 200 and TITLE in signed_out.content.decode()
+    assert signed_out.status_code == 302 and signed_out["Location"].startswith("/signin/")
+    secret = journey["path"].rstrip("/").rsplit("/", 1)[-1]
+    assert secret not in signed_out["Location"]
     # The link is a secret, not a page anyone can guess.
     assert _browser(org.colleague).get("/suggestions/f/guessed-secret/").status_code == 404

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -361,8 +362,11 @@ def suggestion_private(request: HttpRequest, secret: str) -> HttpResponse:
     """What the private follow link opens: the suggestion, its responses and comments; its
     author comments and answers "did it help?" here, as "the author (anonymous)".
 
-    The link is the credential, signed in or not: a sign-in first would carry the link in
-    its `next` address, which the records of failed sign-ins keep with the username."""
+    Whoever holds the link is its author, once signed in. The sign-in page is not told to
+    come back here: its `next` address would carry the link, and the records of failed
+    sign-ins keep it with the username; the author opens the link again once signed in."""
+    if not request.user.is_authenticated:
+        return _unlogged(redirect_to_login(reverse("feedback:suggestions")))
     try:
         seen = selectors.private_view(secret=secret)
     except NotFound:
