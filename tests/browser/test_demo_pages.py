@@ -134,11 +134,6 @@ def test_feedback_pages(demo, live_server, page: Page):
     _photograph(page, "ratings")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an overdue row of the suggestion queue (table-danger) shows its link in the default "
-    "link colour, under the 4.5:1 contrast axe requires (color-contrast, serious)",
-)
 def test_suggestion_queue_page(demo, live_server, page: Page):
     """IT's suggestion queue for its lead: the overdue one first, the draft to publish."""
     sign_in(page, live_server, "lead", DEMO_PASSWORD)
