@@ -13,6 +13,7 @@ department's queue), `people` (whom the services tell); `common` holds what they
 """
 
 from staffdesk.feedback.selectors.suggestions.board_page import (
+    BOARD_DAYS,
     Board,
     BoardItem,
     DepartmentStats,
@@ -25,11 +26,16 @@ from staffdesk.feedback.selectors.suggestions.common import (
     OPEN_STATUSES,
     PAGE_SIZE,
     STATUS_FILTERS,
+    Status,
     may_answer,
     next_statuses,
     secret_hash,
 )
 from staffdesk.feedback.selectors.suggestions.lists import (
+    SECRET_MAX,
+    SIMILAR_CANDIDATES,
+    SIMILAR_LIMIT,
+    SIMILAR_RECENT,
     SORTS,
     Marks,
     PrivateView,
@@ -62,10 +68,15 @@ from staffdesk.feedback.selectors.suggestions.queue_page import (
 )
 
 __all__ = [
+    "BOARD_DAYS",
     "FORWARD",
     "OPEN_STATUSES",
     "PAGE_SIZE",
     "QUEUE_SORTS",
+    "SECRET_MAX",
+    "SIMILAR_CANDIDATES",
+    "SIMILAR_LIMIT",
+    "SIMILAR_RECENT",
     "SORTS",
     "STATUS_FILTERS",
     "Board",
@@ -74,6 +85,7 @@ __all__ = [
     "Marks",
     "PrivateView",
     "Queue",
+    "Status",
     "SuggestionCounts",
     "SuggestionFilters",
     "access_private_suggestion",

@@ -17,6 +17,9 @@ The writes, by what they are about: `box` (suggesting, following, commenting, re
 """
 
 from staffdesk.feedback.services.suggestions.box import (
+    COMMENT_MAX,
+    EXCERPT,
+    SECRET_BYTES,
     Submitted,
     suggestion_comment,
     suggestion_follow,
@@ -29,9 +32,15 @@ from staffdesk.feedback.services.suggestions.common import (
     HELP_KIND,
     NEW_KIND,
     UPDATE_KIND,
+    Status,
 )
-from staffdesk.feedback.services.suggestions.help import suggestion_help_answer, suggestion_help_due
+from staffdesk.feedback.services.suggestions.help import (
+    HELP_BATCH,
+    suggestion_help_answer,
+    suggestion_help_due,
+)
 from staffdesk.feedback.services.suggestions.responses import (
+    PUBLISH_MAX,
     suggestion_respond,
     suggestion_responses_publish,
 )
@@ -43,10 +52,16 @@ from staffdesk.feedback.services.suggestions.votes import (
 )
 
 __all__ = [
+    "COMMENT_MAX",
+    "EXCERPT",
+    "HELP_BATCH",
     "HELP_DELAY",
     "HELP_KIND",
     "NEW_KIND",
+    "PUBLISH_MAX",
+    "SECRET_BYTES",
     "UPDATE_KIND",
+    "Status",
     "Submitted",
     "suggestion_comment",
     "suggestion_follow",
