@@ -33,11 +33,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from bench.measures import spread, target
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -52,28 +53,6 @@ REPORT_LIMIT_MS = 100.0
 PUBLISH_LIMIT_MS = 1_000.0
 FANOUT_LIMIT_S = 60.0
 MAX_TICKS = 1_000
-
-
-def spread(values: list[float], digits: int = 2) -> dict:
-    ordered = sorted(values)
-    return {
-        "median": round(statistics.median(ordered), digits),
-        "p95": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], digits),
-        "min": round(ordered[0], digits),
-        "max": round(ordered[-1], digits),
-        "runs": len(ordered),
-    }
-
-
-def target(name: str, what: str, measured: float, limit: float, unit: str) -> dict:
-    return {
-        "name": name,
-        "what": what,
-        "measured": measured,
-        "limit": limit,
-        "unit": unit,
-        "met": measured <= limit,
-    }
 
 
 def client_for(person: Person) -> Client:

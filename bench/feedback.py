@@ -33,12 +33,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from bench.measures import spread, target
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -53,28 +54,6 @@ QUEUE_DEPARTMENT = "IT"  # the benchmark agent's
 RATING = {"rating": 4, "comment": "Sorted quickly, thank you."}
 REPLY = {"body": "Thanks, that answers my question; I will check tomorrow."}
 WARM_UPS = 2
-
-
-def spread(values: list[float], digits: int = 2) -> dict:
-    ordered = sorted(values)
-    return {
-        "median": round(statistics.median(ordered), digits),
-        "p95": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], digits),
-        "min": round(ordered[0], digits),
-        "max": round(ordered[-1], digits),
-        "runs": len(ordered),
-    }
-
-
-def target(name: str, what: str, measured: float, limit: float, unit: str) -> dict:
-    return {
-        "name": name,
-        "what": what,
-        "measured": measured,
-        "limit": limit,
-        "unit": unit,
-        "met": measured <= limit,
-    }
 
 
 def queries_of(call: Callable[[], Any]) -> int:
