@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -70,7 +70,14 @@ def sign_in(page: Page, live_server, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("Username")).to_be_visible()
+
+
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 
@@ -90,3 +97,14 @@ def check_accessibility(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert not bad, f"axe on {name}:\n" + "\n".join(bad)
+
+
+def check_at_both_widths(page: Page, name: str) -> None:
+    """axe at 1280 px and at 375 px, where the page may not scroll sideways either."""
+    page.set_viewport_size(DESKTOP)
+    check_accessibility(page, f"{name}-desktop")
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} scrolls sideways at 375 px: {width} px wide"
+    check_accessibility(page, f"{name}-phone")
+    page.set_viewport_size(DESKTOP)

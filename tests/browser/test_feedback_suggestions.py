@@ -10,32 +10,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from staffdesk.feedback.models import Response, Suggestion
-from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    check_at_both_widths,
+    sign_in,
+    sign_out,
+)
 from tests.factories import PASSWORD
 from tests.feedback.suggestion_helpers import suggest
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 800}
 EXISTING = "Fix the printer on floor 3"
 MINE = "Printers should tell IT when they jam"
-
-
-def check_at_both_widths(page: Page, name: str) -> None:
-    """axe at 1280 px and at 375 px, where the page may not scroll sideways either."""
-    page.set_viewport_size(DESKTOP)
-    check_accessibility(page, f"{name}-desktop")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} scrolls sideways at 375 px: {width} px wide"
-    check_accessibility(page, f"{name}-phone")
-    page.set_viewport_size(DESKTOP)
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Username")).to_be_visible()
 
 
 def test_suggest_vote_answer_from_the_queue_and_read_the_board(

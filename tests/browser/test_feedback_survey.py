@@ -19,31 +19,18 @@ from staffdesk.feedback.services.surveys import LOW_RATING_KIND, surveys_open_du
 from staffdesk.notifications.models import Notification
 from staffdesk.notifications.services import notification_deliver_due
 from staffdesk.requests.models import RequestEvent
-from tests.browser.conftest import check_accessibility, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    check_at_both_widths,
+    sign_in,
+    sign_out,
+)
 from tests.factories import PASSWORD
 from tests.feedback.survey_helpers import at, file_laptop, links, survey_mails
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 800}
 COMMENT = "It took a week and nobody told me why."
-
-
-def check_at_both_widths(page: Page, name: str) -> None:
-    """axe at 1280 px and at 375 px, where the page may not scroll sideways either."""
-    page.set_viewport_size(DESKTOP)
-    check_accessibility(page, f"{name}-desktop")
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} scrolls sideways at 375 px: {width} px wide"
-    check_accessibility(page, f"{name}-phone")
-    page.set_viewport_size(DESKTOP)
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Username")).to_be_visible()
 
 
 def test_a_low_rating_from_the_mail_reaches_the_lead_who_follows_up(
