@@ -786,7 +786,8 @@ def tick_scenarios(config: Config, env: dict, history_end: str) -> dict:
             "--due",
             str(DUE_REQUESTS),
         ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
+        # The repository's root on the path: the script imports bench.measures.
+        env={**seeder_env(env), "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
         capture=True,
     )
     return json.loads(out.strip().splitlines()[-1])
@@ -806,7 +807,8 @@ def announcement_scenarios(config: Config, env: dict, constants: dict) -> dict:
             "--runs",
             str(config.runs),
         ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
+        # The repository's root on the path: the script imports bench.measures.
+        env={**seeder_env(env), "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
         capture=True,
     )
     return json.loads(out.strip().splitlines()[-1])
@@ -828,7 +830,8 @@ def feedback_scenarios(config: Config, env: dict, constants: dict, history_end: 
             "--runs",
             str(config.runs),
         ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
+        # The repository's root on the path: the script imports bench.measures.
+        env={**seeder_env(env), "DJANGO_SETTINGS_MODULE": "staffdesk.config.settings"},
         capture=True,
     )
     return json.loads(out.strip().splitlines()[-1])
