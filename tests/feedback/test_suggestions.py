@@ -272,6 +272,28 @@ def test_the_queue_shows_overdue_first_and_publishes_the_chosen_drafts(org, clie
     assert late.pk != fresh.pk
 
 
+def test_the_queue_lists_the_drafts_due_soonest_and_says_how_many_wait(org, client):
+    from staffdesk.feedback.selectors.suggestions.queue_page import DRAFTS_SHOWN
+
+    at = datetime(2026, 5, 4, 9, 30, tzinfo=NEW_YORK)
+    drafts = []
+    for day in range(DRAFTS_SHOWN + 2):
+        suggestion = suggest(
+            org.requester, to=org.it, title=f"Idea {day:02d}", now=at + timedelta(days=day)
+        ).suggestion
+        drafts.append(
+            suggestion_respond(
+                suggestion=suggestion, actor=org.it_agent, body=f"Draft {day:02d}", publish=False
+            )
+        )
+    client.force_login(org.it_agent)
+    page = client.get(reverse("feedback:suggestion-queue"), {"status": "all"}).content.decode()
+    shown = page.count('name="response_ids"')
+    assert shown == DRAFTS_SHOWN
+    assert f'value="{drafts[0].pk}"' in page and f'value="{drafts[-1].pk}"' not in page
+    assert f"The {DRAFTS_SHOWN} due soonest of {DRAFTS_SHOWN + 2} drafts" in page
+
+
 def test_the_queue_is_for_the_department_s_team(org, client):
     client.force_login(org.requester)
     assert client.get(reverse("feedback:suggestion-queue")).status_code == 403

@@ -21,6 +21,7 @@ from staffdesk.feedback.selectors.suggestions.common import (
     overdue_q,
 )
 
+DRAFTS_SHOWN = 50
 QUEUE_SORTS = {"respond_by": ("respond_by", "id"), "votes": ("-vote_count", "id")}
 
 
@@ -51,7 +52,8 @@ class Queue:
     page: int
     has_next: bool
     overdue: int  # the department's suggestions overdue now
-    drafts: list[Response]
+    drafts: list[Response]  # the first DRAFTS_SHOWN, those due soonest
+    drafts_total: int = 0
 
 
 def _queue_rows(
@@ -95,13 +97,20 @@ def department_queue(
     start = (max(page, 1) - 1) * limit
     found = list(rows[start : start + limit + 1])
     # Drafts are their team's (`Response.visible_to`), which `_queue_rows` checked `user` is
-    # on: read by the draft index, without the rule's subquery over every suggestion.
+    # on: read by the draft index, without the rule's subquery over every suggestion. The
+    # page lists the first DRAFTS_SHOWN (a department may keep hundreds) and counts the rest.
+    waiting = Response.objects.filter(published_at__isnull=True, suggestion__department=department)
     drafts = list(
-        Response.objects.filter(published_at__isnull=True, suggestion__department=department)
-        .select_related("suggestion", "written_by")
-        .order_by("suggestion__respond_by", "created_at", "id")
+        waiting.select_related("suggestion", "written_by").order_by(
+            "suggestion__respond_by", "created_at", "id"
+        )[: DRAFTS_SHOWN + 1]
     )
-    with_draft = {draft.suggestion_id for draft in drafts}
+    drafts_total = len(drafts) if len(drafts) <= DRAFTS_SHOWN else waiting.count()
+    with_draft = set(
+        waiting.filter(suggestion_id__in=[s.pk for s in found]).values_list(
+            "suggestion_id", flat=True
+        )
+    )
     for suggestion in found:
         suggestion.has_draft = suggestion.pk in with_draft  # type: ignore[attr-defined]
     overdue = (
@@ -116,7 +125,8 @@ def department_queue(
         page=max(page, 1),
         has_next=len(found) > limit,
         overdue=overdue,
-        drafts=drafts,
+        drafts=drafts[:DRAFTS_SHOWN],
+        drafts_total=drafts_total,
     )
 
 
